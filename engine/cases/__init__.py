@@ -1,0 +1,1 @@
+"""Cases: one process instance each, with an append-only event log."""

@@ -1,0 +1,183 @@
+"""Load a case's workflow, change it, mirror its user tasks, and save it: one transaction."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.task import Task as SpiffTask
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.cases import events
+from engine.cases.models import Case, CaseState
+from engine.cases.workflow_state import (
+    SERIALIZER_VERSION,
+    SPEC_CACHE,
+    Specs,
+    dump_state,
+    load_state,
+    new_workflow,
+)
+from engine.clock import Clock, system_clock
+from engine.db import utcnow
+from engine.errors import InvalidInput
+from engine.expressions import SafeScriptEngine, make_functions
+from engine.process_models.models import LaneGroup, ProcessVersion
+from engine.process_models.service import documents_for
+from engine.tasks.models import CANCELLED, READY, Task
+from engine.users.models import User
+
+_TRANSLIT = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
+
+
+class ProcessError(InvalidInput):
+    """The diagram failed at run time (a condition or script raised); nothing was saved."""
+
+
+def lane_slug(lane: str) -> str:
+    """Fallback group key for a lane with no mapping: 'Rådgiver (børn)' → 'raadgiver-boern'."""
+    text = unicodedata.normalize("NFKD", lane.translate(_TRANSLIT)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def script_engine(clock: Clock = system_clock) -> SafeScriptEngine:
+    """The restricted expression engine every case runs with."""
+    return SafeScriptEngine(functions=make_functions(clock))
+
+
+def specs_for(session: Session, version: ProcessVersion) -> Specs:
+    """Parsed specs of a process version, from the in-memory cache when possible."""
+    return SPEC_CACHE.get(version.id, documents_for(session, version), version.key)
+
+
+def run_engine(workflow: BpmnWorkflow, task: SpiffTask | None = None) -> None:
+    """Run `task` (if given) and every automatic step after it; diagram errors become ProcessError."""
+    try:
+        if task is not None:
+            task.run()
+        workflow.do_engine_steps()
+        workflow.refresh_waiting_tasks()
+        workflow.do_engine_steps()
+    except (WorkflowTaskException, SpiffWorkflowException) as exc:
+        element = getattr(getattr(exc, "task_spec", None), "bpmn_id", None)
+        raise ProcessError(
+            "the process could not continue",
+            [{"element_id": element, "message": str(exc).splitlines()[0][:300]}],
+        ) from exc
+
+
+@dataclass
+class CaseRun:
+    """A case with its loaded workflow, inside the caller's transaction."""
+
+    case: Case
+    workflow: BpmnWorkflow
+    state: CaseState
+    created: list[Task] = field(default_factory=list)
+
+    def save(self, session: Session, actor: User | None) -> None:
+        """Store the workflow state and mirror its READY user tasks; the caller commits."""
+        self.state.state = dump_state(self.workflow)
+        self.state.serializer_version = SERIALIZER_VERSION
+        # Touching the case row makes every save an UPDATE with the optimistic version check.
+        self.case.updated_at = utcnow()
+        self.created = sync_tasks(session, self.case, self.workflow, actor)
+        if self.workflow.is_completed() and self.case.status == "open":
+            self.case.status = "closed"
+            self.case.closed_at = utcnow()
+            events.record(session, self.case.id, events.CASE_CLOSED, actor, "Sagen er afsluttet")
+        session.flush()
+
+
+def load_case_run(session: Session, case: Case, clock: Clock = system_clock) -> CaseRun:
+    """Load the workflow of `case` (already locked by the caller where needed)."""
+    state = session.get(CaseState, case.id)
+    if state is None:
+        raise RuntimeError(f"case {case.reference} has no saved state")
+    specs = specs_for(session, case.process_version)
+    workflow = load_state(state.state, specs, script_engine(clock))
+    return CaseRun(case=case, workflow=workflow, state=state)
+
+
+def start_case_run(
+    session: Session, case: Case, version: ProcessVersion, data: dict[str, Any], clock: Clock = system_clock
+) -> CaseRun:
+    """Create and start the workflow of a new case with `data` as its initial task data."""
+    workflow = new_workflow(specs_for(session, version), script_engine(clock))
+    for task in workflow.get_tasks(state=TaskState.READY):
+        task.set_data(**data)
+    run_engine(workflow)
+    state = CaseState(case_id=case.id, serializer_version=SERIALIZER_VERSION, state={})
+    session.add(state)
+    return CaseRun(case=case, workflow=workflow, state=state)
+
+
+def _lane_groups(session: Session) -> dict[str, str]:
+    return {row.lane_name: row.group_key for row in session.scalars(select(LaneGroup))}
+
+
+def candidate_group(spec: Any, lanes: dict[str, str]) -> str | None:
+    """`camunda:candidateGroups` (first) when set, else the lane's mapped group, else its slug."""
+    groups = (getattr(spec, "extensions", None) or {}).get("candidate_groups") or []
+    if groups:
+        return str(groups[0])
+    lane = getattr(spec, "lane", None)
+    if not lane:
+        return None
+    return lanes.get(lane) or lane_slug(lane)
+
+
+def sync_tasks(session: Session, case: Case, workflow: BpmnWorkflow, actor: User | None) -> list[Task]:
+    """Make the task table match the workflow's READY user tasks; return the new rows."""
+    ready = {t.id: t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    rows = {
+        row.id: row
+        for row in session.scalars(select(Task).where(Task.case_id == case.id, Task.state == READY))
+    }
+    for task_id, row in rows.items():
+        if task_id not in ready:
+            row.state = CANCELLED
+            row.ended_at = utcnow()
+            events.record(session, case.id, events.TASK_CANCELLED, actor,
+                          f"Opgaven '{row.name}' blev annulleret", task_id=row.id)
+    lanes: dict[str, str] | None = None
+    created: list[Task] = []
+    for task_id, spiff_task in ready.items():
+        if task_id in rows:
+            continue
+        if lanes is None:
+            lanes = _lane_groups(session)
+        spec = spiff_task.task_spec
+        extensions = getattr(spec, "extensions", None) or {}
+        row = Task(
+            id=task_id,
+            case_id=case.id,
+            process_version_id=case.process_version_id,
+            bpmn_id=spec.bpmn_id or spec.name,
+            name=(spec.bpmn_name or spec.bpmn_id or spec.name)[:255],
+            lane=getattr(spec, "lane", None),
+            candidate_group=candidate_group(spec, lanes),
+            form_key=extensions.get("form_key"),
+            created_at=utcnow(),
+        )
+        session.add(row)
+        created.append(row)
+        events.record(session, case.id, events.TASK_CREATED, actor,
+                      f"Opgaven '{row.name}' er klar", task_id=row.id)
+    return created
+
+
+def find_ready_task(workflow: BpmnWorkflow, task_id: UUID) -> SpiffTask | None:
+    """The READY task `task_id` of the workflow, or None."""
+    task = workflow.get_task_from_id(task_id)
+    if task is None or task.state != TaskState.READY:
+        return None
+    return task

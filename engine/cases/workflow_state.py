@@ -1,0 +1,100 @@
+"""Saving and restoring workflow instances without their spec.
+
+SpiffWorkflow's serializer embeds the whole parsed spec in every instance. We store the BPMN
+once per process version, cache the parsed spec in memory, and inject it when an instance is
+restored: instances stay small and loading them skips re-parsing.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from threading import Lock
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.workflow import VERSION, BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG
+
+from engine.bpmn import load_specs
+from engine.expressions import SafeScriptEngine
+
+Specs = tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]
+SERIALIZER_VERSION = VERSION
+
+
+class SpeclessWorkflowConverter(BpmnWorkflowConverter):
+    """Like SpiffWorkflow's converter, minus `spec` and `subprocess_specs` (injected on load)."""
+
+    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct: dict[str, Any]) -> BpmnWorkflow:
+        spec = dct.pop("spec")
+        subprocess_specs = dct.pop("subprocess_specs")
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+def _serializer() -> BpmnWorkflowSerializer:
+    config = dict(DEFAULT_CONFIG)
+    config[BpmnWorkflow] = SpeclessWorkflowConverter
+    return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
+
+
+SERIALIZER = _serializer()
+
+
+class SpecCache:
+    """Parsed specs per process version id, least recently used evicted first."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._size = size
+        self._items: OrderedDict[UUID, Specs] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, version_id: UUID, documents: list[bytes], process_id: str) -> Specs:
+        """The specs of `version_id`, parsed from `documents` on a miss."""
+        with self._lock:
+            if version_id in self._items:
+                self._items.move_to_end(version_id)
+                return self._items[version_id]
+        specs = load_specs(documents, process_id)
+        with self._lock:
+            self._items[version_id] = specs
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return specs
+
+
+SPEC_CACHE = SpecCache()
+
+
+def new_workflow(specs: Specs, script_engine: SafeScriptEngine) -> BpmnWorkflow:
+    """A fresh instance of `specs` running expressions with `script_engine`."""
+    spec, subprocess_specs = specs
+    return BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine)
+
+
+def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """The instance as a JSON-compatible dict, without its spec."""
+    return SERIALIZER.to_dict(workflow)
+
+
+def load_state(state: dict[str, Any], specs: Specs, script_engine: SafeScriptEngine) -> BpmnWorkflow:
+    """Restore an instance saved by `dump_state` onto the cached `specs`."""
+    dct = dict(state)
+    dct["spec"], dct["subprocess_specs"] = specs
+    workflow = SERIALIZER.from_dict(dct)
+    workflow.script_engine = script_engine
+    return workflow

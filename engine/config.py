@@ -1,0 +1,101 @@
+"""Settings, read once from environment variables with explicit defaults.
+
+The only configuration module of casepath: the web app, the worker and the CLI all build a
+`Settings` with `Settings.from_env()` (or pass overrides in tests).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+DEVELOPMENT_ENVS = frozenset({"development", "testing"})
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a usable configuration."""
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting casepath reads. Field comments name the environment variable."""
+
+    env: str = "production"  # CASEPATH_ENV: production | development | testing
+    instance_path: Path = Path("instance")  # CASEPATH_INSTANCE_PATH
+    database_url: str = ""  # DATABASE_URL (default: SQLite file in the instance folder)
+    secret_key: str = ""  # SECRET_KEY (required outside development and testing)
+    timezone: str = "Europe/Copenhagen"  # CASEPATH_TIMEZONE
+    testing: bool = False  # CASEPATH_TESTING=1 enables test-only switches (e.g. a fixed clock)
+    base_url: str = "http://127.0.0.1:5000"  # CASEPATH_BASE_URL, used in links in e-mails
+    max_bpmn_bytes: int = 2 * 1024 * 1024  # CASEPATH_MAX_BPMN_BYTES
+    worker_interval_seconds: int = 5  # CASEPATH_WORKER_INTERVAL
+    smtp_host: str = "localhost"  # SMTP_HOST
+    smtp_port: int = 25  # SMTP_PORT
+    smtp_security: str = "none"  # SMTP_SECURITY: none | starttls | ssl
+    smtp_username: str = ""  # SMTP_USERNAME
+    smtp_password: str = field(default="", repr=False)  # SMTP_PASSWORD
+    mail_from: str = "casepath@localhost"  # MAIL_FROM
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Build settings from `environ` (default: `os.environ`), then apply `overrides`."""
+        env = dict(os.environ if environ is None else environ)
+        instance = Path(env.get("CASEPATH_INSTANCE_PATH") or "instance").resolve()
+        settings = cls(
+            env=env.get("CASEPATH_ENV", "production"),
+            instance_path=instance,
+            database_url=env.get("DATABASE_URL") or f"sqlite:///{instance / 'casepath.db'}",
+            secret_key=env.get("SECRET_KEY", ""),
+            timezone=env.get("CASEPATH_TIMEZONE", "Europe/Copenhagen"),
+            testing=_bool(env.get("CASEPATH_TESTING"), False),
+            base_url=env.get("CASEPATH_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+            max_bpmn_bytes=_int(env, "CASEPATH_MAX_BPMN_BYTES", 2 * 1024 * 1024),
+            worker_interval_seconds=_int(env, "CASEPATH_WORKER_INTERVAL", 5),
+            smtp_host=env.get("SMTP_HOST", "localhost"),
+            smtp_port=_int(env, "SMTP_PORT", 25),
+            smtp_security=env.get("SMTP_SECURITY", "none"),
+            smtp_username=env.get("SMTP_USERNAME", ""),
+            smtp_password=env.get("SMTP_PASSWORD", ""),
+            mail_from=env.get("MAIL_FROM", "casepath@localhost"),
+        )
+        settings = replace(settings, **overrides)
+        settings.check()
+        return settings
+
+    @property
+    def is_development(self) -> bool:
+        """True in development and testing, where defaults may be insecure."""
+        return self.env in DEVELOPMENT_ENVS or self.testing
+
+    def check(self) -> None:
+        """Refuse settings that would be unsafe or unusable."""
+        if self.env not in {"production", "development", "testing"}:
+            raise ConfigError(f"CASEPATH_ENV must be production, development or testing, not {self.env!r}")
+        if not self.secret_key and not self.is_development:
+            raise ConfigError("SECRET_KEY is required outside development and testing")
+        if self.smtp_security not in {"none", "starttls", "ssl"}:
+            raise ConfigError("SMTP_SECURITY must be none, starttls or ssl")
+
+    @property
+    def effective_secret_key(self) -> str:
+        """The secret key, with a fixed insecure fallback only in development and tests."""
+        return self.secret_key or "casepath-development-only-not-secret"

@@ -1,0 +1,1 @@
+"""Validating submitted task data against the task's form."""

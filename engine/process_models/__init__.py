@@ -1,0 +1,1 @@
+"""Deployed process models: immutable versions of BPMN diagrams."""

@@ -1,0 +1,141 @@
+"""Deploying BPMN files as immutable process versions, and finding them again."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from uuid import UUID
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from engine.bpmn import BpmnValidationError, Problem, parse_xml, validate_bpmn
+from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from engine.process_models.models import ProcessVersion
+from engine.users.models import User
+
+DEPLOYER_GROUPS = ("teamleder", "admin")
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+
+
+@dataclass(frozen=True)
+class Deployed:
+    """One process version and whether this upload created it."""
+
+    version: ProcessVersion
+    created: bool
+
+
+def latest_version(session: Session, key: str) -> ProcessVersion | None:
+    """The newest version of process `key`, or None when it was never deployed."""
+    return session.scalar(
+        select(ProcessVersion).where(ProcessVersion.key == key).order_by(ProcessVersion.version.desc()).limit(1)
+    )
+
+
+def get_version(session: Session, key: str, version: int) -> ProcessVersion:
+    """Version `version` of process `key`; NotFound otherwise."""
+    row = session.scalar(
+        select(ProcessVersion).where(ProcessVersion.key == key, ProcessVersion.version == version)
+    )
+    if row is None:
+        raise NotFound(f"process {key!r} has no version {version}")
+    return row
+
+
+def list_versions(session: Session, key: str | None = None) -> list[ProcessVersion]:
+    """Every version (of `key`, if given), newest first within each key."""
+    query = select(ProcessVersion).order_by(ProcessVersion.key, ProcessVersion.version.desc())
+    if key is not None:
+        query = query.where(ProcessVersion.key == key)
+    return list(session.scalars(query))
+
+
+def documents_for(session: Session, version: ProcessVersion) -> list[bytes]:
+    """The BPMN documents needed to run `version`: its own, then its pinned dependencies."""
+    documents = [version.bpmn_xml]
+    for dep_id in version.dependencies:
+        dep = session.get(ProcessVersion, UUID(dep_id))
+        if dep is not None:
+            documents.append(dep.bpmn_xml)
+    return documents
+
+
+def _resolve_dependencies(session: Session, data: bytes) -> tuple[list[bytes], list[str]]:
+    """Latest deployed versions of processes this document calls but does not define."""
+    root = parse_xml(data)
+    defined = {node.get("id") for node in root.iter(f"{{{BPMN_NS}}}process")}
+    pending = [n.get("calledElement") for n in root.iter(f"{{{BPMN_NS}}}callActivity")]
+    documents: list[bytes] = []
+    ids: list[str] = []
+    seen: set[str] = set()
+    while pending:
+        called = pending.pop()
+        if not called or called in defined or called in seen:
+            continue
+        seen.add(called)
+        dep = latest_version(session, called)
+        if dep is None:
+            continue  # validation reports the missing process with the element that calls it
+        documents.append(dep.bpmn_xml)
+        ids.append(str(dep.id))
+        for dep_id in dep.dependencies:
+            other = session.get(ProcessVersion, UUID(dep_id))
+            if other is not None and other.key not in seen:
+                pending.append(other.key)
+    return documents, ids
+
+
+def deploy(
+    session: Session,
+    data: bytes,
+    *,
+    actor: User | None,
+    filename: str = "upload.bpmn",
+    comment: str = "",
+    max_bytes: int = 2 * 1024 * 1024,
+) -> list[Deployed]:
+    """Validate a BPMN file and store each executable process in it as a new version; commit.
+
+    `actor` None means the operator (CLI). Re-uploading the bytes of a process's latest version
+    creates nothing. Raises BpmnValidationError (nothing stored) when the file is not deployable.
+    """
+    if actor is not None and not actor.in_any(*DEPLOYER_GROUPS):
+        raise PermissionDenied("only team leads and administrators may deploy process models")
+    if len(data) > max_bytes:
+        raise BpmnValidationError([Problem(None, None, f"the file is larger than {max_bytes} bytes")])
+    if len(comment) > 2000:
+        raise InvalidInput("comment is longer than 2000 characters")
+    extra, dependency_ids = _resolve_dependencies(session, data)
+    validated = validate_bpmn(data, filename=filename, extra_documents=extra)
+    sha = hashlib.sha256(data).hexdigest()
+    results: list[Deployed] = []
+    for process_id in validated.process_ids:
+        latest = latest_version(session, process_id)
+        if latest is not None and latest.sha256 == sha:
+            results.append(Deployed(latest, created=False))
+            continue
+        number = (session.scalar(
+            select(func.max(ProcessVersion.version)).where(ProcessVersion.key == process_id)
+        ) or 0) + 1
+        version = ProcessVersion(
+            key=process_id,
+            version=number,
+            name=validated.process_names.get(process_id) or process_id,
+            sha256=sha,
+            bpmn_xml=data,
+            filename=filename[:255],
+            dependencies=dependency_ids,
+            deployed_by_id=actor.id if actor else None,
+            deployed_by=actor.username if actor else "system",
+            comment=comment,
+        )
+        session.add(version)
+        results.append(Deployed(version, created=True))
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise Conflict("another deployment of the same process happened at the same time; retry") from exc
+    return results

@@ -1,0 +1,1 @@
+"""The task table: a queryable mirror of every READY user task."""

@@ -1,0 +1,46 @@
+"""User tasks mirrored from the engine so task lists are plain indexed queries."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.cases.models import Case
+from engine.db import Base, UtcDateTime, utcnow
+from engine.users.models import User
+
+READY = "READY"
+COMPLETED = "COMPLETED"
+CANCELLED = "CANCELLED"
+
+
+class Task(Base):
+    """One user task of a case; `id` is SpiffWorkflow's task id."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        Index("ix_tasks_state_candidate_group_due_at", "state", "candidate_group", "due_at"),
+        Index("ix_tasks_state_assignee_id_due_at", "state", "assignee_id", "due_at"),
+        Index("ix_tasks_case_id_state", "case_id", "state"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    process_version_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("process_versions.id"))
+    bpmn_id: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(255), default="")
+    lane: Mapped[str | None] = mapped_column(String(255))
+    candidate_group: Mapped[str | None] = mapped_column(String(64))
+    assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    form_key: Mapped[str | None] = mapped_column(String(255))
+    state: Mapped[str] = mapped_column(String(16), default=READY)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ended_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+
+    case: Mapped[Case] = relationship(lazy="joined", innerjoin=True)
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="joined")

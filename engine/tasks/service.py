@@ -1,0 +1,203 @@
+"""Listing, claiming, assigning and completing user tasks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine.cases import events
+from engine.cases.runtime import find_ready_task, load_case_run, run_engine, specs_for
+from engine.cases.service import SUPERVISOR_GROUPS, check_data, lock_case
+from engine.clock import Clock, system_clock
+from engine.db import utcnow
+from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from engine.forms.camunda import describe_form, validate_form_data
+from engine.process_models.models import ProcessVersion
+from engine.tasks.models import COMPLETED, READY, Task
+from engine.users.models import User
+from engine.users.service import get_user
+
+SCOPES = ("mine", "candidate", "all")
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    """One page of a task list and the total number of matches."""
+
+    items: list[Task]
+    total: int
+
+
+def list_tasks(
+    session: Session,
+    user: User,
+    scope: str = "candidate",
+    case_id: UUID | None = None,
+    due_before: datetime | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> TaskPage:
+    """READY tasks: the user's own (mine), their groups' unclaimed ones (candidate), or all."""
+    query = select(Task).where(Task.state == READY)
+    if scope == "mine":
+        query = query.where(Task.assignee_id == user.id)
+    elif scope == "candidate":
+        query = query.where(Task.assignee_id.is_(None), Task.candidate_group.in_(user.group_keys))
+    elif scope == "all":
+        if not user.in_any(*SUPERVISOR_GROUPS):
+            raise PermissionDenied("only team leads and administrators may list all tasks")
+    else:
+        raise InvalidInput(f"scope must be one of {', '.join(SCOPES)}")
+    if case_id is not None:
+        query = query.where(Task.case_id == case_id)
+    if due_before is not None:
+        query = query.where(Task.due_at < due_before)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    # NULL due dates sort last on both databases.
+    ordered = query.order_by(Task.due_at.is_(None), Task.due_at, Task.created_at, Task.id)
+    return TaskPage(items=list(session.scalars(ordered.limit(limit).offset(offset))), total=total)
+
+
+def _may_work_on(user: User, task: Task) -> bool:
+    return task.assignee_id == user.id or (
+        task.candidate_group is not None and task.candidate_group in user.group_keys
+    )
+
+
+def get_task(session: Session, task_id: UUID, user: User) -> Task:
+    """A task the user may work on (or supervise); NotFound or PermissionDenied otherwise."""
+    task = session.get(Task, task_id)
+    if task is None:
+        raise NotFound("no such task")
+    if not (_may_work_on(user, task) or user.in_any(*SUPERVISOR_GROUPS)):
+        raise PermissionDenied("the task belongs to a group you are not a member of")
+    return task
+
+
+def task_form(session: Session, task: Task) -> dict[str, Any] | None:
+    """The form definition of a task, read from its (cached) process spec."""
+    version = session.get(ProcessVersion, task.process_version_id)
+    spec, subprocess_specs = specs_for(session, version)
+    for process in (spec, *subprocess_specs.values()):
+        task_spec = process.task_specs.get(task.bpmn_id)
+        if task_spec is not None:
+            return describe_form(getattr(task_spec, "form", None))
+    return None
+
+
+def _require_ready(task: Task) -> None:
+    if task.state != READY:
+        raise Conflict(f"the task is no longer ready (it is {task.state.lower()})")
+
+
+def claim(session: Session, task_id: UUID, user: User) -> Task:
+    """Take an unclaimed task of one of the user's groups; commit."""
+    task = get_task(session, task_id, user)
+    _require_ready(task)
+    if task.assignee_id == user.id:
+        return task
+    if task.candidate_group not in user.group_keys:
+        raise PermissionDenied("the task belongs to a group you are not a member of")
+    if task.assignee_id is not None:
+        raise Conflict("someone else holds the task")
+    _set_assignee(session, task, None, user.id)
+    events.record(session, task.case_id, events.TASK_CLAIMED, user, f"Opgaven '{task.name}' er taget",
+                  task_id=task.id)
+    return _commit(session, task)
+
+
+def unclaim(session: Session, task_id: UUID, user: User) -> Task:
+    """Give a task back to its group (its holder, or a team lead); commit."""
+    task = get_task(session, task_id, user)
+    _require_ready(task)
+    if task.assignee_id is None:
+        return task
+    if task.assignee_id != user.id and not user.in_any(*SUPERVISOR_GROUPS):
+        raise Conflict("someone else holds the task")
+    _set_assignee(session, task, task.assignee_id, None)
+    events.record(session, task.case_id, events.TASK_UNCLAIMED, user,
+                  f"Opgaven '{task.name}' er lagt tilbage til gruppen", task_id=task.id)
+    return _commit(session, task)
+
+
+def assign(session: Session, task_id: UUID, username: str, user: User) -> Task:
+    """A team lead gives a task to a member of its candidate group; commit."""
+    if not user.in_any(*SUPERVISOR_GROUPS):
+        raise PermissionDenied("only team leads and administrators may assign tasks")
+    task = get_task(session, task_id, user)
+    _require_ready(task)
+    assignee = get_user(session, username) if username else None
+    if assignee is None or not assignee.active:
+        raise InvalidInput("no such active user", [{"field": "username", "message": "unknown user"}])
+    if task.candidate_group and task.candidate_group not in assignee.group_keys:
+        raise InvalidInput(
+            f"{username} is not a member of the task's group {task.candidate_group}",
+            [{"field": "username", "message": "not a member of the task's candidate group"}],
+        )
+    _set_assignee(session, task, task.assignee_id, assignee.id)
+    events.record(session, task.case_id, events.TASK_ASSIGNED, user, f"Opgaven '{task.name}' er fordelt",
+                  task_id=task.id, details={"assignee": assignee.username})
+    return _commit(session, task)
+
+
+def complete(
+    session: Session, task_id: UUID, data: Any, user: User, clock: Clock = system_clock
+) -> list[Task]:
+    """Complete a task with `data`, move the case on, commit; return the case's READY tasks."""
+    data = check_data(data)
+    found = get_task(session, task_id, user)
+    case = lock_case(session, found.case_id)
+    session.refresh(found)  # re-read under the lock: another request may have just completed it
+    _require_ready(found)
+    if found.assignee_id is not None and found.assignee_id != user.id:
+        raise Conflict("someone else holds the task")
+    if not _may_work_on(user, found):
+        raise PermissionDenied("the task belongs to a group you are not a member of")
+    run = load_case_run(session, case, clock)
+    spiff_task = find_ready_task(run.workflow, found.id)
+    if spiff_task is None:
+        raise Conflict("the task is no longer ready")
+    problems = validate_form_data(getattr(spiff_task.task_spec, "form", None), data)
+    if problems:
+        raise InvalidInput("the submitted data does not fit the task's form", problems)
+    spiff_task.set_data(**data)
+    run_engine(run.workflow, spiff_task)
+    found.state = COMPLETED
+    found.assignee_id = found.assignee_id or user.id
+    found.ended_at = utcnow()
+    found.ended_by_id = user.id
+    events.record(session, case.id, events.TASK_COMPLETED, user, f"Opgaven '{found.name}' er udført",
+                  task_id=found.id, details={"fields": sorted(data)})
+    run.save(session, user)
+    _commit(session, found)
+    return list(session.scalars(
+        select(Task).where(Task.case_id == case.id, Task.state == READY).order_by(Task.created_at)
+    ))
+
+
+def _set_assignee(session: Session, task: Task, expected: UUID | None, new: UUID | None) -> None:
+    """Compare-and-set the assignee so two concurrent claims cannot both win."""
+    current = Task.assignee_id.is_(None) if expected is None else Task.assignee_id == expected
+    result = session.execute(
+        update(Task).where(Task.id == task.id, Task.state == READY, current).values(assignee_id=new)
+    )
+    if result.rowcount != 1:
+        session.rollback()
+        raise Conflict("the task was changed by someone else at the same time; reload and retry")
+    task.assignee_id = new
+    task.assignee = session.get(User, new) if new is not None else None
+
+
+def _commit(session: Session, task: Task) -> Task:
+    try:
+        session.commit()
+    except StaleDataError as exc:
+        session.rollback()
+        raise Conflict("the case was changed by someone else at the same time; reload and retry") from exc
+    return task

@@ -1,0 +1,31 @@
+"""The casepath web app: REST API v1 (and, later, the caseworker UI)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from engine.config import Settings
+
+
+def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
+    """Application factory: `settings` default to the environment."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__, instance_path=str(settings.instance_path), instance_relative_config=True)
+    app.config.update(
+        SECRET_KEY=settings.effective_secret_key,
+        DATABASE_URL=settings.database_url,
+        MAX_CONTENT_LENGTH=settings.max_bpmn_bytes + 64 * 1024,
+        TESTING=settings.testing,
+        JSON_SORT_KEYS=False,
+        CASEPATH=settings,
+    )
+    app.config.update(overrides)
+
+    from webui import database
+    from webui.api import init_app as init_api
+
+    database.init_app(app)
+    init_api(app)
+    return app

@@ -1,0 +1,59 @@
+"""Opening and reading cases."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from flask import request
+from flask.typing import ResponseReturnValue
+
+from engine.cases import service
+from engine.cases.models import Case
+from engine.errors import InvalidInput
+from engine.tasks.models import Task
+from webui.api import bp
+from webui.api.auth import current_user, token_required
+from webui.api.schemas import CaseCreateSchema, CaseEventSchema, CaseSchema, TaskSchema
+from webui.database import get_session
+
+_case = CaseSchema()
+
+
+def json_body() -> dict:
+    """The request's JSON object body; 422 when it is missing or not an object."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInput("the request body must be a JSON object")
+    return body
+
+
+def dump_case(case: Case, tasks: list[Task]) -> dict:
+    """A case with its READY tasks."""
+    return dict(_case.dump(case), tasks=TaskSchema(many=True).dump(tasks))
+
+
+@bp.post("/cases")
+@token_required
+def open_case() -> ResponseReturnValue:
+    """Open a case on the latest version of a process."""
+    body = CaseCreateSchema().load(json_body())
+    opened = service.open_case(get_session(), body["process_key"], body["data"], current_user())
+    return dump_case(opened.case, opened.tasks), 201
+
+
+@bp.get("/cases/<uuid:case_id>")
+@token_required
+def get_case(case_id: UUID) -> ResponseReturnValue:
+    """A case and its READY tasks."""
+    session = get_session()
+    case = service.get_case(session, case_id, current_user())
+    return dump_case(case, service.ready_tasks(session, case_id))
+
+
+@bp.get("/cases/<uuid:case_id>/events")
+@token_required
+def case_events(case_id: UUID) -> ResponseReturnValue:
+    """The case's timeline, oldest first."""
+    events = service.case_events(get_session(), case_id, current_user())
+    return {"events": CaseEventSchema().dump(events, many=True)}
+

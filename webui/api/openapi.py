@@ -1,0 +1,101 @@
+"""OpenAPI 3 description of API v1, and a browsable docs page rendered from it."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import render_template
+from flask.typing import ResponseReturnValue
+
+from webui.api import bp
+from webui.api.schemas import (
+    AssignSchema,
+    CaseCreateSchema,
+    CaseEventSchema,
+    CaseSchema,
+    ErrorSchema,
+    ProcessVersionSchema,
+    TaskCompleteSchema,
+    TaskDetailSchema,
+    TaskSchema,
+)
+
+ERRORS = {
+    "401": "No valid bearer token",
+    "403": "The user's groups do not allow this",
+    "404": "Not found (or not visible to the user)",
+    "409": "The state changed: the task is no longer ready or someone else holds it",
+    "422": "Validation failed; details list each problem",
+}
+TASK_ID = [{"name": "task_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}]
+CASE_ID = [{"name": "case_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}]
+
+# (path, method, summary, request schema, response schema, parameters, error codes)
+OPERATIONS: list[tuple[str, str, str, str | None, str | None, list[dict[str, Any]], tuple[str, ...]]] = [
+    ("/process-models", "post", "Deploy a BPMN file (raw XML body or multipart `file`, optional `comment`)",
+     None, "ProcessVersion", [], ("401", "403", "422")),
+    ("/process-models", "get", "List deployed process versions (`?key=`)", None, "ProcessVersion", [], ("401",)),
+    ("/cases", "post", "Open a case on the latest version of a process", "CaseCreate", "Case", [],
+     ("401", "422")),
+    ("/cases/{case_id}", "get", "A case and its READY tasks", None, "Case", CASE_ID, ("401", "404")),
+    ("/cases/{case_id}/events", "get", "The case's timeline", None, "CaseEvent", CASE_ID, ("401", "404")),
+    ("/tasks", "get", "READY tasks: scope=mine|candidate|all, case_id, due_before, page, per_page", None,
+     "Task", [{"name": n, "in": "query", "schema": {"type": "string"}}
+              for n in ("scope", "case_id", "due_before", "page", "per_page")], ("401", "403", "422")),
+    ("/tasks/{task_id}", "get", "A task with its form", None, "TaskDetail", TASK_ID, ("401", "403", "404")),
+    ("/tasks/{task_id}/claim", "post", "Claim a task", None, "Task", TASK_ID, ("401", "403", "404", "409")),
+    ("/tasks/{task_id}/unclaim", "post", "Give a task back to its group", None, "Task", TASK_ID,
+     ("401", "403", "404", "409")),
+    ("/tasks/{task_id}/assign", "post", "Assign a task to a user (team leads)", "Assign", "Task", TASK_ID,
+     ("401", "403", "404", "409", "422")),
+    ("/tasks/{task_id}/complete", "post", "Complete a task with data; returns the case's READY tasks",
+     "TaskComplete", "Task", TASK_ID, ("401", "403", "404", "409", "422")),
+]
+
+
+@cache
+def build_spec() -> dict[str, Any]:
+    """The OpenAPI document as a dict."""
+    spec = APISpec(
+        title="casepath API", version="1", openapi_version="3.0.3", plugins=[MarshmallowPlugin()],
+        info={"description": "Case orchestration for honour-related conflict cases."},
+        servers=[{"url": "/api/v1"}],
+    )
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    for name, schema in {
+        "Case": CaseSchema, "CaseCreate": CaseCreateSchema, "CaseEvent": CaseEventSchema,
+        "Task": TaskSchema, "TaskDetail": TaskDetailSchema, "TaskComplete": TaskCompleteSchema,
+        "Assign": AssignSchema, "ProcessVersion": ProcessVersionSchema, "Error": ErrorSchema,
+    }.items():
+        spec.components.schema(name, schema=schema)
+    paths: dict[str, dict[str, Any]] = {}
+    for path, method, summary, request_schema, response_schema, params, errors in OPERATIONS:
+        operation: dict[str, Any] = {"summary": summary, "security": [{"bearer": []}], "parameters": params}
+        if request_schema:
+            operation["requestBody"] = {"content": {"application/json": {
+                "schema": {"$ref": f"#/components/schemas/{request_schema}"}}}}
+        responses: dict[str, Any] = {"200": {"description": "OK", "content": {"application/json": {
+            "schema": {"$ref": f"#/components/schemas/{response_schema}"}}}}}
+        for code in errors:
+            responses[code] = {"description": ERRORS[code], "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"}}}}
+        operation["responses"] = responses
+        paths.setdefault(path, {})[method] = operation
+    for path, operations in paths.items():
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()
+
+
+@bp.get("/openapi.json")
+def openapi_json() -> ResponseReturnValue:
+    """The OpenAPI 3 document."""
+    return build_spec()
+
+
+@bp.get("/docs")
+def docs() -> ResponseReturnValue:
+    """A readable page of every operation, rendered on the server (no external scripts)."""
+    return render_template("api_docs.html", spec=build_spec())

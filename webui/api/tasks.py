@@ -1,0 +1,77 @@
+"""Task lists and the task actions: claim, unclaim, assign, complete."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from flask import request
+from flask.typing import ResponseReturnValue
+
+from engine.tasks import service
+from webui.api import bp
+from webui.api.auth import current_user, token_required
+from webui.api.cases import json_body
+from webui.api.schemas import AssignSchema, TaskCompleteSchema, TaskDetailSchema, TaskQuerySchema, TaskSchema
+from webui.database import get_session
+
+_task = TaskSchema()
+
+
+@bp.get("/tasks")
+@token_required
+def list_tasks() -> ResponseReturnValue:
+    """READY tasks by scope, sorted by due_at then created_at, paginated."""
+    query = TaskQuerySchema().load(request.args.to_dict())
+    page = service.list_tasks(
+        get_session(), current_user(), scope=query["scope"], case_id=query["case_id"],
+        due_before=query["due_before"], limit=query["per_page"],
+        offset=(query["page"] - 1) * query["per_page"],
+    )
+    return {
+        "items": _task.dump(page.items, many=True),
+        "page": query["page"],
+        "per_page": query["per_page"],
+        "total": page.total,
+    }
+
+
+@bp.get("/tasks/<uuid:task_id>")
+@token_required
+def get_task(task_id: UUID) -> ResponseReturnValue:
+    """One task with its form definition."""
+    session = get_session()
+    task = service.get_task(session, task_id, current_user())
+    body = TaskDetailSchema().dump(task)
+    body["form"] = service.task_form(session, task)
+    return body
+
+
+@bp.post("/tasks/<uuid:task_id>/claim")
+@token_required
+def claim_task(task_id: UUID) -> ResponseReturnValue:
+    """Take the task."""
+    return _task.dump(service.claim(get_session(), task_id, current_user()))
+
+
+@bp.post("/tasks/<uuid:task_id>/unclaim")
+@token_required
+def unclaim_task(task_id: UUID) -> ResponseReturnValue:
+    """Give the task back to its group."""
+    return _task.dump(service.unclaim(get_session(), task_id, current_user()))
+
+
+@bp.post("/tasks/<uuid:task_id>/assign")
+@token_required
+def assign_task(task_id: UUID) -> ResponseReturnValue:
+    """A team lead gives the task to a user."""
+    body = AssignSchema().load(json_body())
+    return _task.dump(service.assign(get_session(), task_id, body["username"], current_user()))
+
+
+@bp.post("/tasks/<uuid:task_id>/complete")
+@token_required
+def complete_task(task_id: UUID) -> ResponseReturnValue:
+    """Complete the task with data; returns the case's READY tasks."""
+    body = TaskCompleteSchema().load(json_body() if request.content_length else {})
+    tasks = service.complete(get_session(), task_id, body["data"], current_user())
+    return {"tasks": _task.dump(tasks, many=True)}

@@ -1,0 +1,185 @@
+"""The `casepath` command: the same operations the API offers, for operators and scripts."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+from sqlalchemy.orm import Session
+
+from engine.bpmn import BpmnValidationError
+from engine.config import ConfigError, Settings
+from engine.db import make_engine, make_session_factory
+from engine.errors import DomainError
+from engine.migrate import upgrade
+from engine.process_models.service import deploy as deploy_file
+from engine.users import service as users
+
+DEMO_USERS = [
+    ("modtager", "modtagerteam"),
+    ("teamleder", "teamleder"),
+    ("raadgiver-boern", "raadgiver-boern"),
+    ("raadgiver-voksen", "raadgiver-voksen"),
+    ("vidensperson", "vidensperson"),
+    ("admin", "admin"),
+]
+WORKFLOWS_DIR = Path(__file__).resolve().parent.parent / "workflows"
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _session() -> Session:
+    return make_session_factory(make_engine(_settings().database_url))()
+
+
+@click.group()
+def main() -> None:
+    """casepath: case orchestration for honour-related conflict cases."""
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Create or upgrade the schema to the newest migration."""
+    engine = make_engine(_settings().database_url)
+    upgrade(engine)
+    engine.dispose()
+    click.echo("database is up to date")
+
+
+def _bpmn_files(paths: tuple[str, ...]) -> Iterator[Path]:
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from sorted(path.rglob("*.bpmn"))
+        elif path.is_file():
+            yield path
+        else:
+            raise click.ClickException(f"{raw}: no such file or folder")
+
+
+def _deploy_paths(session: Session, paths: tuple[str, ...], comment: str) -> bool:
+    """Deploy every file; print one line per process; return False when any file was refused."""
+    settings = _settings()
+    ok = True
+    # Called processes first, so call activities resolve to what this same command deploys.
+    files = sorted(_bpmn_files(paths), key=lambda p: b"callActivity" in p.read_bytes())
+    for path in files:
+        try:
+            results = deploy_file(session, path.read_bytes(), actor=None, filename=path.name,
+                                  comment=comment, max_bytes=settings.max_bpmn_bytes)
+        except BpmnValidationError as exc:
+            ok = False
+            click.echo(f"{path}: refused", err=True)
+            for problem in exc.problems:
+                where = f"{problem.element_id} ({problem.element_name})" if problem.element_id else "file"
+                click.echo(f"  {where}: {problem.message}", err=True)
+            continue
+        for item in results:
+            state = "deployed" if item.created else "unchanged"
+            click.echo(f"{path}: {state} {item.version.key} version {item.version.version}")
+    return ok
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--comment", default="", help="Why this version was deployed.")
+def deploy(paths: tuple[str, ...], comment: str) -> None:
+    """Deploy BPMN files, or every .bpmn file in folders."""
+    with _session() as session:
+        if not _deploy_paths(session, paths, comment):
+            sys.exit(1)
+
+
+@main.group("users")
+def users_group() -> None:
+    """User accounts."""
+
+
+@users_group.command("create")
+@click.argument("username")
+@click.option("--email", required=True)
+@click.option("--group", "groups", multiple=True, required=True, help="Group key; repeat for several.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(username: str, email: str, groups: tuple[str, ...], password_stdin: bool) -> None:
+    """Create a user in one or more groups (groups are created on first use)."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    if password_stdin and not password:
+        raise click.ClickException("no password on standard input")
+    with _session() as session:
+        try:
+            users.create_user(session, username, email, list(groups), password)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from exc
+    click.echo(f"created user {username} in {', '.join(groups)}")
+
+
+@main.group("tokens")
+def tokens_group() -> None:
+    """Personal API tokens."""
+
+
+@tokens_group.command("create")
+@click.argument("username")
+def tokens_create(username: str) -> None:
+    """Issue a personal API token; it is printed once, as the last line."""
+    with _session() as session:
+        try:
+            token = users.create_token(session, username)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from exc
+    click.echo(f"new API token for {username} (store it now; it is not shown again):")
+    click.echo(token)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def run(host: str, port: int) -> None:
+    """Run the web app (development server; use gunicorn in production)."""
+    from webui import create_app
+
+    create_app(_settings()).run(host=host, port=port, use_reloader=False)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-run", is_flag=True, help="Set up the demo data and exit.")
+def demo(host: str, port: int, no_run: bool) -> None:
+    """Local demo: upgrade the database, create one user per role, deploy workflows/, run."""
+    settings = _settings()
+    if not settings.is_development:
+        raise click.ClickException("the demo is for local use only: set CASEPATH_ENV=development")
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    with make_session_factory(engine)() as session:
+        click.echo("Demo users (local use only):")
+        for username, group in DEMO_USERS:
+            try:
+                users.get_user(session, username)
+                click.echo(f"  {username:<17} exists already")
+                continue
+            except DomainError:
+                pass
+            password = secrets.token_urlsafe(9)
+            users.create_user(session, username, f"{username}@example.invalid", [group], password)
+            token = users.create_token(session, username)
+            click.echo(f"  {username:<17} group {group:<17} password {password}  API token {token}")
+        _deploy_paths(session, (str(WORKFLOWS_DIR),), "demo")
+    engine.dispose()
+    if not no_run:
+        click.echo(f"casepath runs at http://{host}:{port}/ (API docs: /api/v1/docs)")
+        run.callback(host=host, port=port)  # type: ignore[misc]
