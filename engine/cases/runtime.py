@@ -64,7 +64,7 @@ def run_engine(workflow: BpmnWorkflow, task: SpiffTask | None = None) -> None:
         if task is not None:
             task.run()
         workflow.do_engine_steps()
-        workflow.refresh_waiting_tasks()
+        workflow.refresh_timers()
         workflow.do_engine_steps()
     except (WorkflowTaskException, SpiffWorkflowException) as exc:
         element = getattr(getattr(exc, "task_spec", None), "bpmn_id", None)

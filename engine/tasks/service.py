@@ -21,7 +21,6 @@ from engine.forms.camunda import describe_form, validate_form_data
 from engine.process_models.models import ProcessVersion
 from engine.tasks.models import COMPLETED, READY, Task
 from engine.users.models import User
-from engine.users.service import get_user
 
 SCOPES = ("mine", "candidate", "all")
 
@@ -132,7 +131,7 @@ def assign(session: Session, task_id: UUID, username: str, user: User) -> Task:
         raise PermissionDenied("only team leads and administrators may assign tasks")
     task = get_task(session, task_id, user)
     _require_ready(task)
-    assignee = get_user(session, username) if username else None
+    assignee = session.scalar(select(User).where(User.username == username))
     if assignee is None or not assignee.active:
         raise InvalidInput("no such active user", [{"field": "username", "message": "unknown user"}])
     if task.candidate_group and task.candidate_group not in assignee.group_keys:

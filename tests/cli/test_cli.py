@@ -1,0 +1,101 @@
+"""The `casepath` console script, run as operators run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = REPO / "tests" / "data"
+CASEPATH = str(Path(sys.executable).parent / "casepath")
+
+
+@pytest.fixture
+def env(tmp_path):
+    return {**os.environ, "CASEPATH_ENV": "development", "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+            "CASEPATH_INSTANCE_PATH": str(tmp_path)}
+
+
+def cp(env, *args, stdin: str | None = None, check: bool = True):
+    result = subprocess.run([CASEPATH, *args], env=env, input=stdin, capture_output=True, text=True, timeout=120)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def _api(port: int, path: str, token: str, data: bytes | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data,
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, response.read()
+
+
+def test_operator_workflow(env, tmp_path):
+    cp(env, "db", "upgrade")
+    created = cp(env, "users", "create", "lead", "--email", "lead@example.invalid", "--group", "teamleder",
+                 "--group", "admin", "--password-stdin", stdin="hemmeligt-kodeord\n")
+    assert "teamleder" in created.stdout
+    duplicate = cp(env, "users", "create", "lead", "--email", "x@example.invalid", "--group", "admin", check=False)
+    assert duplicate.returncode != 0 and "already exists" in duplicate.stderr
+    token = cp(env, "tokens", "create", "lead").stdout.strip().splitlines()[-1]
+    assert token.startswith("cp_")
+    assert cp(env, "tokens", "create", "ghost", check=False).returncode != 0
+
+    folder = tmp_path / "models"
+    folder.mkdir()
+    (folder / "three.bpmn").write_bytes((DATA / "three_tasks.bpmn").read_bytes())
+    out = cp(env, "deploy", str(DATA / "review.bpmn"), str(folder), "--comment", "første").stdout
+    assert "deployed review version 1" in out and "deployed three_tasks version 1" in out
+    assert "unchanged review version 1" in cp(env, "deploy", str(DATA / "review.bpmn")).stdout
+
+    bad = tmp_path / "bad.bpmn"
+    bad.write_bytes((DATA / "review.bpmn").read_bytes().replace(b"amount &gt; 10", b"open('/etc/passwd')"))
+    refused = cp(env, "deploy", str(bad), check=False)
+    assert refused.returncode == 1 and "f_large" in refused.stderr
+    assert cp(env, "deploy", str(tmp_path / "missing.bpmn"), check=False).returncode != 0
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([CASEPATH, "run", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                status, body = _api(port, "/api/v1/process-models", token)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("casepath run did not answer")
+        assert status == 200 and b"three_tasks" in body
+        status, body = _api(port, "/api/v1/cases", token, b'{"process_key": "three_tasks"}')
+        assert status == 201
+        assert json.loads(body)["tasks"][0]["name"] == "Første"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_secret_key_required_in_production(tmp_path):
+    env = {**os.environ, "CASEPATH_ENV": "production", "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"}
+    env.pop("SECRET_KEY", None)
+    result = cp(env, "db", "upgrade", check=False)
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_demo_sets_up_users_and_workflows(env):
+    result = cp(env, "demo", "--no-run")
+    for username in ("modtager", "teamleder", "raadgiver-boern", "raadgiver-voksen", "vidensperson", "admin"):
+        assert username in result.stdout
+    assert "password" in result.stdout
+    assert "deployed underretning_boern version 1" in result.stdout
+    assert "exists already" in cp(env, "demo", "--no-run").stdout
