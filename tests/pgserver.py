@@ -128,7 +128,7 @@ def _with_db(url: str, name: str, driver: bool = True) -> str:
     return urlunsplit((scheme, parts.netloc, "/" + name, parts.query, ""))
 
 
-def _admin(server_url: str, statement: sql.Composable) -> None:
+def _admin(server_url: str, statement: sql.Composed) -> None:
     maintenance = urlsplit(server_url).path.lstrip("/") or "postgres"
     with psycopg.connect(_with_db(server_url, maintenance, driver=False), autocommit=True) as conn:
         conn.execute(statement)

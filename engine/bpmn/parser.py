@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -152,6 +153,23 @@ class CasepathParser(CamundaParser):
             with open(filename, "rb") as handle:
                 self.add_bpmn_bytes(handle.read(), filename)
 
+    def add_dmn_str(self, dmn_str: bytes, filename: str | None = None) -> None:
+        """Add a DMN document given as bytes (routed through ``parse_xml``)."""
+        data = dmn_str.encode("utf-8") if isinstance(dmn_str, str) else dmn_str
+        root = parse_xml(data)
+        self._roots.append(root)
+        self.add_dmn_xml(root, filename)
+
+    def add_dmn_io(self, file_like_object: Any, filename: str | None = None) -> None:
+        """Add a DMN document read from a binary file object (routed through ``parse_xml``)."""
+        self.add_dmn_str(file_like_object.read(), filename)
+
+    def add_dmn_files(self, filenames: Sequence[str]) -> None:
+        """Add DMN documents from files on disk (routed through ``parse_xml``)."""
+        for filename in filenames:
+            with open(filename, "rb") as handle:
+                self.add_dmn_str(handle.read(), filename)
+
     def _find_dependencies(self, process: etree._Element) -> None:
         # The Camunda implementation raises KeyError for a businessRuleTask
         # without camunda:decisionRef; we reject business rule tasks anyway.
@@ -170,6 +188,9 @@ def problem_from_exception(exc: BaseException) -> Problem:
         if "RecursionError" in message:
             # SpiffWorkflow follows sequence flows recursively (~450 nodes in a row at most).
             message = "the path through the diagram is too long to parse; split it with call activities"
+        elif re.match(r"^\w+(Error|Exception)\(", message):
+            # TaskParser wraps unexpected errors as repr(exc): say it is a parser failure.
+            message = f"the diagram could not be parsed: {message}"
         message = " ".join(message.split())[:300]
         name = " ".join((exc.name or "").split()) or None
         return Problem(exc.id or None, name if exc.id else None, message)

@@ -17,6 +17,7 @@ from .model import (
     CAMUNDA_NS,
     FLOW_NODE_TAGS,
     SPIFF_NS,
+    bpmn_children,
     bpmn_descendants,
     event_definitions,
     is_executable,
@@ -81,6 +82,26 @@ def check_support(
     return problems
 
 
+# event definition -> (reference attribute, root element it must point to)
+_EVENT_REFS = {
+    "errorEventDefinition": ("errorRef", "error"),
+    "escalationEventDefinition": ("escalationRef", "escalation"),
+    "signalEventDefinition": ("signalRef", "signal"),
+}
+
+
+def _check_refs(event: etree._Element) -> list[Problem]:
+    """SpiffWorkflow crashes with a TypeError on dangling error/escalation/signal refs."""
+    problems = []
+    root = event.getroottree().getroot()
+    for definition in bpmn_children(event):
+        attribute, target = _EVENT_REFS.get(local(definition) or "", ("", ""))
+        ref = (definition.get(attribute) or "").strip() if attribute else ""
+        if ref and not any(e.get("id") == ref for e in bpmn_children(root, target)):
+            problems.append(element_problem(event, f"the {target} '{ref}' it refers to is not declared"))
+    return problems
+
+
 def _check_event(event: etree._Element, kind: str) -> list[Problem]:
     definitions = event_definitions(event)
     problems = [
@@ -88,6 +109,7 @@ def _check_event(event: etree._Element, kind: str) -> list[Problem]:
         for name in dict.fromkeys(definitions)
         if name in UNSUPPORTED_EVENTS
     ]
+    problems += _check_refs(event)
     if kind == "boundaryEvent" and not definitions:
         problems.append(element_problem(event, "boundary event has no event definition (timer, error, ...)"))
     return problems

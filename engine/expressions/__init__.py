@@ -7,11 +7,12 @@ from .errors import ExpressionError
 from .evaluator import check_expression, check_script, evaluate, execute
 from .functions import DEFAULT_FUNCTIONS, make_functions
 from .iso8601 import is_iso8601_literal, timer_source
-from .script_engine import SafeScriptEngine
+from .script_engine import SafeEnvironment, SafeScriptEngine
 
 __all__ = [
     "DEFAULT_FUNCTIONS",
     "ExpressionError",
+    "SafeEnvironment",
     "SafeScriptEngine",
     "check_expression",
     "check_script",

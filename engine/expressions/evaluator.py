@@ -67,7 +67,7 @@ def evaluate(source: str, names: Mapping[str, Any], functions: Functions | None 
     tree = _tree(source, "eval", funcs)
     assert isinstance(tree, ast.Expression)
     interpreter = Interpreter(names, funcs)
-    return interpreter.guarded(lambda: interpreter.eval(tree.body))
+    return interpreter.guarded(lambda: interpreter.visit(tree.body))
 
 
 def execute(source: str, names: MutableMapping[str, Any], functions: Functions | None = None) -> None:

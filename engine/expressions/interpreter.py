@@ -58,12 +58,12 @@ class Interpreter:
             self.budget.check()
             self.lineno = node.lineno
             if isinstance(node, ast.Assign):
-                self.assign(node.targets[0], self.eval(node.value))
+                self.assign(node.targets[0], self.visit(node.value))
             elif isinstance(node, ast.AugAssign):
-                current = self.eval(node.target)  # the target also reads as a value
-                self.assign(node.target, ops.binary_op(node.op, current, self.eval(node.value), self.budget))
+                current = self.visit(node.target)  # the target also reads as a value
+                self.assign(node.target, ops.binary_op(node.op, current, self.visit(node.value), self.budget))
             elif isinstance(node, ast.If):
-                self.run(node.body if self.eval(node.test) else node.orelse)
+                self.run(node.body if self.visit(node.test) else node.orelse)
 
     def assign(self, target: ast.expr, value: Any) -> None:
         """Store ``value`` into a name or into ``name[key]...``."""
@@ -79,7 +79,7 @@ class Interpreter:
             target = target.value
         assert isinstance(target, ast.Name)
         container = self._writable(target.id)
-        key_values = [self.eval(key) for key in reversed(keys)]
+        key_values = [self.visit(key) for key in reversed(keys)]
         for key in key_values[:-1]:
             container = ops.subscript(container, key)
         ops.set_item(container, key_values[-1], _own(value))
@@ -101,7 +101,7 @@ class Interpreter:
             raise ExpressionError(f"'{name}' is a function; call it like {name}(...)")
         raise ExpressionError(f"name '{name}' is not defined")
 
-    def eval(self, node: ast.expr) -> Any:
+    def visit(self, node: ast.expr) -> Any:
         """Evaluate one checked expression node."""
         self.budget.check()
         return _HANDLERS[type(node)](self, node)
@@ -113,13 +113,13 @@ class Interpreter:
         return self.lookup(node.id)
 
     def _list(self, node: ast.List) -> Any:
-        return check_value([self.eval(item) for item in node.elts], self.budget)
+        return check_value([self.visit(item) for item in node.elts], self.budget)
 
     def _tuple(self, node: ast.Tuple) -> Any:
-        return check_value(tuple(self.eval(item) for item in node.elts), self.budget)
+        return check_value(tuple(self.visit(item) for item in node.elts), self.budget)
 
     def _set(self, node: ast.Set) -> Any:
-        items = [self.eval(item) for item in node.elts]
+        items = [self.visit(item) for item in node.elts]
         try:
             return check_value(set(items), self.budget)
         except TypeError as err:
@@ -129,7 +129,7 @@ class Interpreter:
         result = {}
         for key_node, value_node in zip(node.keys, node.values, strict=True):
             assert key_node is not None  # rejected by the checker
-            key, value = self.eval(key_node), self.eval(value_node)
+            key, value = self.visit(key_node), self.visit(value_node)
             try:
                 result[key] = value
             except TypeError:
@@ -141,34 +141,34 @@ class Interpreter:
         is_and = isinstance(node.op, ast.And)
         result: Any = None
         for value_node in node.values:
-            result = self.eval(value_node)
+            result = self.visit(value_node)
             if bool(result) != is_and:
                 return result
         return result
 
     def _bin_op(self, node: ast.BinOp) -> Any:
-        return ops.binary_op(node.op, self.eval(node.left), self.eval(node.right), self.budget)
+        return ops.binary_op(node.op, self.visit(node.left), self.visit(node.right), self.budget)
 
     def _unary_op(self, node: ast.UnaryOp) -> Any:
-        return ops.unary_op(node.op, self.eval(node.operand))
+        return ops.unary_op(node.op, self.visit(node.operand))
 
     def _compare(self, node: ast.Compare) -> bool:
-        left = self.eval(node.left)
+        left = self.visit(node.left)
         for op, right_node in zip(node.ops, node.comparators, strict=True):
-            right = self.eval(right_node)
+            right = self.visit(right_node)
             if not ops.compare(op, left, right):
                 return False
             left = right
         return True
 
     def _if_exp(self, node: ast.IfExp) -> Any:
-        return self.eval(node.body) if self.eval(node.test) else self.eval(node.orelse)
+        return self.visit(node.body) if self.visit(node.test) else self.visit(node.orelse)
 
     def _subscript(self, node: ast.Subscript) -> Any:
-        return ops.subscript(self.eval(node.value), self.eval(node.slice))
+        return ops.subscript(self.visit(node.value), self.visit(node.slice))
 
     def _slice(self, node: ast.Slice) -> slice:
-        parts = [None if part is None else self.eval(part) for part in (node.lower, node.upper, node.step)]
+        parts = [None if part is None else self.visit(part) for part in (node.lower, node.upper, node.step)]
         if any(part is not None and not isinstance(part, int) for part in parts):
             raise ExpressionError("slice bounds must be whole numbers")
         return slice(*parts)
@@ -176,13 +176,13 @@ class Interpreter:
     def _call(self, node: ast.Call) -> Any:
         func = node.func
         if isinstance(func, ast.Attribute):
-            receiver = self.eval(func.value)
-            return ops.call_method(receiver, func.attr, [self.eval(arg) for arg in node.args])
+            receiver = self.visit(func.value)
+            return ops.call_method(receiver, func.attr, [self.visit(arg) for arg in node.args])
         assert isinstance(func, ast.Name)
         function = self.functions.get(func.id)
         if function is None:  # tree was checked against another function list
             raise ExpressionError(f"function '{func.id}' is not allowed")
-        args = [self.eval(arg) for arg in node.args]
+        args = [self.visit(arg) for arg in node.args]
         try:
             result = function(*args)
         except ExpressionError:
@@ -196,7 +196,7 @@ class Interpreter:
     def _joined_str(self, node: ast.JoinedStr) -> str:
         pieces = []
         for part in node.values:
-            value = self.eval(part.value if isinstance(part, ast.FormattedValue) else part)
+            value = self.visit(part.value if isinstance(part, ast.FormattedValue) else part)
             pieces.append(check_size(str(value), self.budget))
         return check_size("".join(pieces), self.budget)
 

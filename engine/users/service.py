@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from engine.errors import InvalidInput, NotFound
 from engine.users.models import ApiToken, Group, User
 
-TOKEN_PREFIX = "cp_"
+TOKEN_PREFIX = "cp_"  # noqa: S105 - a public prefix, not a secret
 _hasher = PasswordHasher()
 
 

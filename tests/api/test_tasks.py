@@ -93,7 +93,7 @@ def test_assign_by_team_lead(client, setup, make_account):
     lead, reception, colleague, case, task_id = setup
     assert client.post(f"/api/v1/tasks/{task_id}/assign", json={"username": "rec2"},
                        headers=reception.headers).status_code == 403
-    outsider = make_account("vidensperson", name="vp1")
+    make_account("vidensperson", name="vp1")
     wrong_group = client.post(f"/api/v1/tasks/{task_id}/assign", json={"username": "vp1"}, headers=lead.headers)
     assert wrong_group.status_code == 422
     unknown = client.post(f"/api/v1/tasks/{task_id}/assign", json={"username": "ghost"}, headers=lead.headers)
@@ -120,7 +120,8 @@ def test_complete_moves_through_gateway(client, setup):
     assert client.post(f"/api/v1/tasks/{next_task['id']}/complete", headers=lead.headers).get_json()["tasks"] == []
     closed = client.get(f"/api/v1/cases/{case['id']}", headers=lead.headers).get_json()
     assert closed["status"] == "closed" and closed["closed_at"]
-    kinds = [e["kind"] for e in client.get(f"/api/v1/cases/{case['id']}/events", headers=lead.headers).get_json()["events"]]
+    events = client.get(f"/api/v1/cases/{case['id']}/events", headers=lead.headers).get_json()["events"]
+    kinds = [e["kind"] for e in events]
     assert kinds == ["case_opened", "task_created", "task_completed", "task_created", "task_completed", "case_closed"]
 
 
@@ -132,7 +133,8 @@ def test_complete_with_bad_form_data_is_422_and_changes_nothing(client, setup, d
     assert response.status_code == 422
     assert [d["field"] for d in error_of(response)["details"]] == [field]
     assert client.get(f"/api/v1/tasks/{task_id}", headers=reception.headers).get_json()["state"] == "READY"
-    kinds = [e["kind"] for e in client.get(f"/api/v1/cases/{case['id']}/events", headers=reception.headers).get_json()["events"]]
+    events = client.get(f"/api/v1/cases/{case['id']}/events", headers=reception.headers).get_json()["events"]
+    kinds = [e["kind"] for e in events]
     assert "task_completed" not in kinds
 
 

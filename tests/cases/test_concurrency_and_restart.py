@@ -11,8 +11,8 @@ import pytest
 from engine.config import Settings
 from engine.db import make_session_factory
 from engine.users.service import create_token, create_user
-from tests.conftest import BACKENDS, create_database
 from tests import pgserver
+from tests.conftest import BACKENDS, create_database
 from webui import create_app
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -11,8 +11,8 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from engine.bpmn import BpmnValidationError
-from webui.api.auth import Unauthorized
 from engine.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from webui.api.auth import Unauthorized
 
 log = logging.getLogger(__name__)
 

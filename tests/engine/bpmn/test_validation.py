@@ -344,6 +344,15 @@ def test_called_process_in_same_document_is_not_top_level() -> None:
     assert set(result.process_names) == {"Case_1", "Sub_1"}
 
 
+def test_too_many_processes() -> None:
+    tiny = (
+        '<bpmn:process id="P{0}" isExecutable="true"><bpmn:startEvent id="S{0}"/><bpmn:endEvent id="E{0}"/>'
+        '<bpmn:sequenceFlow id="F{0}" sourceRef="S{0}" targetRef="E{0}"/></bpmn:process>'
+    )
+    [problem] = problems_of(diagram(*(tiny.format(i) for i in range(51))))
+    assert "at most 50" in problem.message
+
+
 def test_broken_extra_document_is_reported() -> None:
     problems = problems_of(diagram(extra=CALLER_EXTRA), extra_documents=[b"<oops"])
     assert problems[0].message.startswith("referenced file 1:")
@@ -366,16 +375,26 @@ def test_all_problems_are_reported_and_carry_element_id_and_name() -> None:
     assert all(p.to_dict().keys() == {"element_id", "element_name", "message"} for p in problems)
 
 
-def test_spiffworkflow_errors_become_problems() -> None:
-    # An error boundary event pointing at an undeclared error: only SpiffWorkflow notices.
+def test_undeclared_error_reference() -> None:
     extra = (
         '<bpmn:boundaryEvent id="Err_1" name="Failed" attachedToRef="Task_Review">'
         '<bpmn:errorEventDefinition errorRef="NoSuchError"/></bpmn:boundaryEvent>'
         '<bpmn:sequenceFlow id="Flow_E1" sourceRef="Err_1" targetRef="End_Rejected"/>'
     )
     problems = problems_of(diagram(extra=extra))
-    assert problems and all(p.message for p in problems)
-    assert problems[0].element_id is not None
+    assert problems == [Problem("Err_1", "Failed", "the error 'NoSuchError' it refers to is not declared")]
+
+
+def test_spiffworkflow_errors_become_problems() -> None:
+    # Only SpiffWorkflow knows that cancel events need a transaction.
+    extra = (
+        '<bpmn:boundaryEvent id="Cancel_1" name="Cancelled" attachedToRef="Task_Review">'
+        "<bpmn:cancelEventDefinition/></bpmn:boundaryEvent>"
+        '<bpmn:sequenceFlow id="Flow_E1" sourceRef="Cancel_1" targetRef="End_Rejected"/>'
+    )
+    [problem] = problems_of(diagram(extra=extra))
+    assert problem.element_id == "Task_Review"
+    assert "transaction" in problem.message
 
 
 def test_very_long_path_is_a_problem_not_a_crash() -> None:

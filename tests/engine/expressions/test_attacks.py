@@ -161,3 +161,13 @@ def test_time_budget() -> None:
     with pytest.raises(ExpressionError) as info:
         evaluate("[slow(), slow(), slow()]", {}, {"slow": slow})
     assert info.value.message == "evaluation took too long"
+
+
+def test_measure_terminates_on_cycles() -> None:
+    from engine.expressions.limits import MAX_SIZE, measure
+
+    cyclic: list[object] = [1]
+    cyclic.append(cyclic)
+    assert measure(cyclic) > MAX_SIZE
+    with pytest.raises(ExpressionError, match="result too large|took too long"):
+        evaluate("[c]", {"c": cyclic})

@@ -15,7 +15,7 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.util.task import TaskState
 
-from engine.expressions import ExpressionError, SafeScriptEngine
+from engine.expressions import ExpressionError, SafeEnvironment, SafeScriptEngine
 
 PWNED = Path("/tmp/pwned")
 
@@ -228,3 +228,18 @@ def test_external_context_is_readable_but_not_written() -> None:
     assert shared == {"limits": {"max": 5}}
     assert task.data["limits"] == {"max": 9}
     assert task.data["copy"] == 9
+
+
+def test_environment_used_directly_by_spiffworkflow_is_safe(no_eval: None, no_pwned_file: None) -> None:
+    # SpiffWorkflow calls script_engine.environment.evaluate directly for ad-hoc
+    # completion conditions and message correlations; that must not reach eval().
+    environment = SafeScriptEngine().environment
+    assert isinstance(environment, SafeEnvironment)
+    assert environment.evaluate("a + b", {"a": 1}, external_context={"b": 2}) == 3
+    with pytest.raises(ExpressionError, match="name '__import__' is not allowed"):
+        environment.evaluate("__import__('os').system('touch /tmp/pwned')", {})
+    context: dict[str, Any] = {"a": 1}
+    assert environment.execute("b = a + 1", context) is True
+    assert context == {"a": 1, "b": 2}
+    with pytest.raises(ExpressionError, match="service tasks are not supported"):
+        environment.call_service(context, operation_name="x")
