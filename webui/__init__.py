@@ -23,9 +23,10 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     )
     app.config.update(overrides)
 
-    from webui import database
+    from webui import database, main
     from webui.api import init_app as init_api
 
     database.init_app(app)
     init_api(app)
+    main.init_app(app)
     return app

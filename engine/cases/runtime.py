@@ -82,6 +82,7 @@ class CaseRun:
     workflow: BpmnWorkflow
     state: CaseState
     created: list[Task] = field(default_factory=list)
+    ready: list[Task] = field(default_factory=list)
 
     def save(self, session: Session, actor: User | None) -> None:
         """Store the workflow state and mirror its READY user tasks; the caller commits."""
@@ -89,7 +90,7 @@ class CaseRun:
         self.state.serializer_version = SERIALIZER_VERSION
         # Touching the case row makes every save an UPDATE with the optimistic version check.
         self.case.updated_at = utcnow()
-        self.created = sync_tasks(session, self.case, self.workflow, actor)
+        self.created, self.ready = sync_tasks(session, self.case, self.workflow, actor)
         if self.workflow.is_completed() and self.case.status == "open":
             self.case.status = "closed"
             self.case.closed_at = utcnow()
@@ -135,8 +136,10 @@ def candidate_group(spec: Any, lanes: dict[str, str]) -> str | None:
     return lanes.get(lane) or lane_slug(lane)
 
 
-def sync_tasks(session: Session, case: Case, workflow: BpmnWorkflow, actor: User | None) -> list[Task]:
-    """Make the task table match the workflow's READY user tasks; return the new rows."""
+def sync_tasks(
+    session: Session, case: Case, workflow: BpmnWorkflow, actor: User | None
+) -> tuple[list[Task], list[Task]]:
+    """Make the task table match the workflow's READY user tasks; return (new rows, all READY rows)."""
     ready = {t.id: t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
     rows = {
         row.id: row
@@ -150,8 +153,10 @@ def sync_tasks(session: Session, case: Case, workflow: BpmnWorkflow, actor: User
                           f"Opgaven '{row.name}' blev annulleret", task_id=row.id)
     lanes: dict[str, str] | None = None
     created: list[Task] = []
+    still_ready: list[Task] = []
     for task_id, spiff_task in ready.items():
         if task_id in rows:
+            still_ready.append(rows[task_id])
             continue
         if lanes is None:
             lanes = _lane_groups(session)
@@ -172,7 +177,8 @@ def sync_tasks(session: Session, case: Case, workflow: BpmnWorkflow, actor: User
         created.append(row)
         events.record(session, case.id, events.TASK_CREATED, actor,
                       f"Opgaven '{row.name}' er klar", task_id=row.id)
-    return created
+    still_ready.sort(key=lambda row: (row.created_at, str(row.id)))
+    return created, still_ready + created
 
 
 def find_ready_task(workflow: BpmnWorkflow, task_id: UUID) -> SpiffTask | None:

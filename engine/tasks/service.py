@@ -175,9 +175,7 @@ def complete(
                   task_id=found.id, details={"fields": sorted(data)})
     run.save(session, user)
     _commit(session, found)
-    return list(session.scalars(
-        select(Task).where(Task.case_id == case.id, Task.state == READY).order_by(Task.created_at)
-    ))
+    return run.ready
 
 
 def _set_assignee(session: Session, task: Task, expected: UUID | None, new: UUID | None) -> None:

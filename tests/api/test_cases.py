@@ -85,3 +85,13 @@ def test_non_json_body_is_422(client, lead):
 
 def test_open_case_requires_token(client, lead):
     assert client.post("/api/v1/cases", json={"process_key": "review"}).status_code == 401
+
+
+def test_landing_page_and_api_docs(client):
+    index = client.get("/")
+    assert index.status_code == 200 and "API-dokumentation" in index.get_data(as_text=True)
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    assert {"/cases", "/tasks", "/tasks/{task_id}/complete", "/process-models"} <= set(spec["paths"])
+    docs = client.get("/api/v1/docs").get_data(as_text=True)
+    assert "/api/v1/tasks/{task_id}/claim" in docs
