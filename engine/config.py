@@ -47,6 +47,8 @@ class Settings:
     base_url: str = "http://127.0.0.1:5000"  # CASEPATH_BASE_URL, used in links in e-mails
     max_bpmn_bytes: int = 2 * 1024 * 1024  # CASEPATH_MAX_BPMN_BYTES
     worker_interval_seconds: int = 5  # CASEPATH_WORKER_INTERVAL
+    worker_batch_size: int = 50  # CASEPATH_WORKER_BATCH: due timers looked at per query
+    extra_closed_days: str = "06-05,12-24,12-31"  # CASEPATH_EXTRA_CLOSED_DAYS: MM-DD non-working days
     smtp_host: str = "localhost"  # SMTP_HOST
     smtp_port: int = 25  # SMTP_PORT
     smtp_security: str = "none"  # SMTP_SECURITY: none | starttls | ssl
@@ -70,6 +72,8 @@ class Settings:
             base_url=env.get("CASEPATH_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
             max_bpmn_bytes=_int(env, "CASEPATH_MAX_BPMN_BYTES", 2 * 1024 * 1024),
             worker_interval_seconds=_int(env, "CASEPATH_WORKER_INTERVAL", 5),
+            worker_batch_size=_int(env, "CASEPATH_WORKER_BATCH", 50),
+            extra_closed_days=env.get("CASEPATH_EXTRA_CLOSED_DAYS", "06-05,12-24,12-31"),
             smtp_host=env.get("SMTP_HOST", "localhost"),
             smtp_port=_int(env, "SMTP_PORT", 25),
             smtp_security=env.get("SMTP_SECURITY", "none"),

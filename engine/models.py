@@ -2,6 +2,7 @@
 
 from engine.cases.models import Case, CaseEvent, CaseSequence, CaseState
 from engine.db import Base
+from engine.deadlines.models import DeadlineRule, DeadlineRuleChange, Timer
 from engine.process_models.models import LaneGroup, ProcessVersion
 from engine.tasks.models import Task
 from engine.users.models import ApiToken, Group, User
@@ -13,9 +14,12 @@ __all__ = [
     "CaseEvent",
     "CaseSequence",
     "CaseState",
+    "DeadlineRule",
+    "DeadlineRuleChange",
     "Group",
     "LaneGroup",
     "ProcessVersion",
     "Task",
+    "Timer",
     "User",
 ]

@@ -102,6 +102,7 @@ def app(settings: Settings, connection: Connection) -> Iterator[Flask]:
     """The Flask app, its request sessions bound to the test's connection."""
     app = create_app(settings)
     app.extensions["casepath.sessions"] = lambda: bound_session(connection)
+    app.extensions["casepath.test_connection"] = connection
     yield app
     app.extensions["casepath.engine"].dispose()
 

@@ -23,9 +23,11 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     )
     app.config.update(overrides)
 
+    from engine.deadlines.rules import configure_calendar
     from webui import database, main
     from webui.api import init_app as init_api
 
+    configure_calendar(settings.extra_closed_days, settings.timezone)
     database.init_app(app)
     init_api(app)
     main.init_app(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -13,6 +14,8 @@ from sqlalchemy.orm import Session
 from engine.bpmn import BpmnValidationError
 from engine.config import ConfigError, Settings
 from engine.db import make_engine, make_session_factory
+from engine.deadlines.rules import configure_calendar
+from engine.deadlines.worker import sweep
 from engine.errors import DomainError
 from engine.migrate import upgrade
 from engine.process_models.service import deploy as deploy_file
@@ -31,9 +34,11 @@ WORKFLOWS_DIR = Path(__file__).resolve().parent.parent / "workflows"
 
 def _settings() -> Settings:
     try:
-        return Settings.from_env()
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
+        settings = Settings.from_env()
+        configure_calendar(settings.extra_closed_days, settings.timezone)
+        return settings
+    except (ConfigError, DomainError) as exc:
+        raise click.ClickException(getattr(exc, "message", str(exc))) from exc
 
 
 def _session() -> Session:
@@ -147,11 +152,51 @@ def tokens_create(username: str) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def run(host: str, port: int) -> None:
-    """Run the web app (development server; use gunicorn in production)."""
+@click.option("--no-worker", is_flag=True, help="Do not run the timer worker in this process.")
+def run(host: str, port: int, no_worker: bool) -> None:
+    """Run the web app and, for the embedded default, the timer worker in the same process."""
+    from engine.worker import start_worker
     from webui import create_app
 
-    create_app(_settings()).run(host=host, port=port, use_reloader=False)
+    settings = _settings()
+    app = create_app(settings)
+    if not no_worker:
+        start_worker(app.extensions["casepath.sessions"], settings, blocking=False)
+    app.run(host=host, port=port, use_reloader=False)
+
+
+def _parse_now(value: str | None, settings: Settings) -> datetime | None:
+    if value is None:
+        return None
+    if not settings.testing:
+        raise click.ClickException("--now is for tests and demonstrations only: set CASEPATH_TESTING=1")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.ClickException(f"--now: not an ISO 8601 date-time: {value!r}") from exc
+    if moment.tzinfo is None:
+        raise click.ClickException("--now needs a UTC offset, e.g. 2026-12-24T10:00:00+01:00")
+    return moment.astimezone(UTC)
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Run one sweep and exit.")
+@click.option("--now", "now_text", default=None, help="With --once and CASEPATH_TESTING=1: sweep as of this instant.")
+def worker(once: bool, now_text: str | None) -> None:
+    """Fire due timers: every CASEPATH_WORKER_INTERVAL seconds, or once."""
+    settings = _settings()
+    now = _parse_now(now_text, settings)
+    if now is not None and not once:
+        raise click.ClickException("--now only works with --once")
+    factory = make_session_factory(make_engine(settings.database_url))
+    if once:
+        result = sweep(factory, clock=lambda: now or datetime.now(UTC), batch=settings.worker_batch_size)
+        click.echo(f"fired {result.fired} timers in {result.cases} cases"
+                   f" ({result.cancelled} cancelled, {result.failed} failed)")
+        return
+    from engine.worker import start_worker
+
+    start_worker(factory, settings, blocking=True)
 
 
 @main.command()

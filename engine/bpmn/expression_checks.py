@@ -48,6 +48,10 @@ def check_expressions(process: etree._Element) -> list[Problem]:
         problems += _check_script_task(task)
     for definition in bpmn_descendants(process, "timerEventDefinition"):
         problems += _check_timer(definition)
+    for task in bpmn_descendants(process, "userTask"):
+        due_date = (task.get(f"{{{CAMUNDA_NS}}}dueDate") or "").strip()
+        if due_date:
+            problems += _check(check_expression, timer_source(due_date), task, "due date")
     for definition in bpmn_descendants(process, "conditionalEventDefinition"):
         event = definition.getparent()
         source = text_of(definition.find(q("condition")))

@@ -16,12 +16,7 @@ from SpiffWorkflow.bpmn.specs.defaults import (
     IntermediateThrowEvent,
     StartEvent,
 )
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
-    CycleTimerEventDefinition,
-    DurationTimerEventDefinition,
-    TimeDateEventDefinition,
-    TimerEventDefinition,
-)
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.camunda.parser.event_parsers import (
     CamundaBoundaryEventParser,
@@ -33,6 +28,7 @@ from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, UserTaskPar
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 from SpiffWorkflow.exceptions import WorkflowException
 
+from engine.deadlines.timer_events import CaseCycleTimer, CaseDurationTimer, CaseTimeDateTimer
 from engine.expressions import timer_source
 
 from .problems import BpmnValidationError, Problem
@@ -40,9 +36,10 @@ from .xml import parse_xml
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _TIMER_KINDS: tuple[tuple[str, type[TimerEventDefinition]], ...] = (
-    ("timeDate", TimeDateEventDefinition),
-    ("timeDuration", DurationTimerEventDefinition),
-    ("timeCycle", CycleTimerEventDefinition),
+    # Our subclasses read "now" from the case's clock, so the worker can fire as of an instant.
+    ("timeDate", CaseTimeDateTimer),
+    ("timeDuration", CaseDurationTimer),
+    ("timeCycle", CaseCycleTimer),
 )
 
 

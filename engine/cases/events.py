@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -21,6 +22,7 @@ TASK_ASSIGNED = "task_assigned"
 TASK_COMPLETED = "task_completed"
 TASK_CANCELLED = "task_cancelled"
 TIMER_FIRED = "timer_fired"
+TIMER_FAILED = "timer_failed"
 
 
 def record(
@@ -32,11 +34,12 @@ def record(
     *,
     task_id: UUID | None = None,
     details: dict[str, Any] | None = None,
+    at: datetime | None = None,
 ) -> CaseEvent:
     """Add an event to the session (the caller's transaction commits it with the change)."""
     event = CaseEvent(
         case_id=case_id,
-        at=utcnow(),
+        at=at or utcnow(),
         kind=kind,
         actor_id=actor.id if actor else None,
         actor=actor.username if actor else "system",

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
-from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
@@ -28,6 +29,8 @@ from engine.cases.workflow_state import (
 )
 from engine.clock import Clock, system_clock
 from engine.db import utcnow
+from engine.deadlines.rules import RuleSnapshot, calendar, deadline_function, snapshot
+from engine.deadlines.timers import sync_timers, user_task_due
 from engine.errors import InvalidInput
 from engine.expressions import SafeScriptEngine, make_functions
 from engine.process_models.models import LaneGroup, ProcessVersion
@@ -48,9 +51,12 @@ def lane_slug(lane: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def script_engine(clock: Clock = system_clock) -> SafeScriptEngine:
-    """The restricted expression engine every case runs with."""
-    return SafeScriptEngine(functions=make_functions(clock))
+def script_engine(clock: Clock = system_clock, rules: RuleSnapshot | None = None) -> SafeScriptEngine:
+    """The restricted expression engine every case runs with, reading time from `clock`."""
+    deadline = deadline_function(rules, calendar(), clock) if rules is not None else None
+    engine = SafeScriptEngine(functions=make_functions(clock, deadline))
+    engine.clock = clock  # read by our timer events (engine.deadlines.timer_events)
+    return engine
 
 
 def specs_for(session: Session, version: ProcessVersion) -> Specs:
@@ -81,20 +87,24 @@ class CaseRun:
     case: Case
     workflow: BpmnWorkflow
     state: CaseState
+    clock: Clock = system_clock
     created: list[Task] = field(default_factory=list)
     ready: list[Task] = field(default_factory=list)
+    fired: list[Any] = field(default_factory=list)
 
     def save(self, session: Session, actor: User | None) -> None:
         """Store the workflow state and mirror its READY user tasks; the caller commits."""
         self.state.state = dump_state(self.workflow)
         self.state.serializer_version = SERIALIZER_VERSION
+        now = self.clock()
         # Touching the case row makes every save an UPDATE with the optimistic version check.
         self.case.updated_at = utcnow()
-        self.created, self.ready = sync_tasks(session, self.case, self.workflow, actor)
+        self.created, self.ready = sync_tasks(session, self.case, self.workflow, actor, now)
+        self.fired = sync_timers(session, self.case, self.workflow, now, actor)
         if self.workflow.is_completed() and self.case.status == "open":
             self.case.status = "closed"
-            self.case.closed_at = utcnow()
-            events.record(session, self.case.id, events.CASE_CLOSED, actor, "Sagen er afsluttet")
+            self.case.closed_at = now
+            events.record(session, self.case.id, events.CASE_CLOSED, actor, "Sagen er afsluttet", at=now)
         session.flush()
 
 
@@ -104,21 +114,21 @@ def load_case_run(session: Session, case: Case, clock: Clock = system_clock) -> 
     if state is None:
         raise RuntimeError(f"case {case.reference} has no saved state")
     specs = specs_for(session, case.process_version)
-    workflow = load_state(state.state, specs, script_engine(clock))
-    return CaseRun(case=case, workflow=workflow, state=state)
+    workflow = load_state(state.state, specs, script_engine(clock, snapshot(session)))
+    return CaseRun(case=case, workflow=workflow, state=state, clock=clock)
 
 
 def start_case_run(
     session: Session, case: Case, version: ProcessVersion, data: dict[str, Any], clock: Clock = system_clock
 ) -> CaseRun:
     """Create and start the workflow of a new case with `data` as its initial task data."""
-    workflow = new_workflow(specs_for(session, version), script_engine(clock))
+    workflow = new_workflow(specs_for(session, version), script_engine(clock, snapshot(session)))
     for task in workflow.get_tasks(state=TaskState.READY):
         task.set_data(**data)
     run_engine(workflow)
     state = CaseState(case_id=case.id, serializer_version=SERIALIZER_VERSION, state={})
     session.add(state)
-    return CaseRun(case=case, workflow=workflow, state=state)
+    return CaseRun(case=case, workflow=workflow, state=state, clock=clock)
 
 
 def _lane_groups(session: Session) -> dict[str, str]:
@@ -137,7 +147,7 @@ def candidate_group(spec: Any, lanes: dict[str, str]) -> str | None:
 
 
 def sync_tasks(
-    session: Session, case: Case, workflow: BpmnWorkflow, actor: User | None
+    session: Session, case: Case, workflow: BpmnWorkflow, actor: User | None, now: datetime
 ) -> tuple[list[Task], list[Task]]:
     """Make the task table match the workflow's READY user tasks; return (new rows, all READY rows)."""
     ready = {t.id: t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
@@ -148,9 +158,9 @@ def sync_tasks(
     for task_id, row in rows.items():
         if task_id not in ready:
             row.state = CANCELLED
-            row.ended_at = utcnow()
+            row.ended_at = now
             events.record(session, case.id, events.TASK_CANCELLED, actor,
-                          f"Opgaven '{row.name}' blev annulleret", task_id=row.id)
+                          f"Opgaven '{row.name}' blev annulleret", task_id=row.id, at=now)
     lanes: dict[str, str] | None = None
     created: list[Task] = []
     still_ready: list[Task] = []
@@ -162,6 +172,7 @@ def sync_tasks(
             lanes = _lane_groups(session)
         spec = spiff_task.task_spec
         extensions = getattr(spec, "extensions", None) or {}
+        due_at, rule_key = _due(spiff_task)
         row = Task(
             id=task_id,
             case_id=case.id,
@@ -171,19 +182,32 @@ def sync_tasks(
             lane=getattr(spec, "lane", None),
             candidate_group=candidate_group(spec, lanes),
             form_key=extensions.get("form_key"),
-            created_at=utcnow(),
+            created_at=now,
+            due_at=due_at,
+            due_rule=rule_key,
         )
         session.add(row)
         created.append(row)
         events.record(session, case.id, events.TASK_CREATED, actor,
-                      f"Opgaven '{row.name}' er klar", task_id=row.id)
+                      f"Opgaven '{row.name}' er klar", task_id=row.id, at=now)
     still_ready.sort(key=lambda row: (row.created_at, str(row.id)))
     return created, still_ready + created
 
 
+def _due(task: SpiffTask) -> tuple[datetime | None, str | None]:
+    try:
+        return user_task_due(task)
+    except (WorkflowTaskException, SpiffWorkflowException, ValueError) as exc:
+        raise ProcessError(
+            "the task's due date could not be computed",
+            [{"element_id": task.task_spec.bpmn_id, "message": str(exc).splitlines()[0][:300]}],
+        ) from exc
+
+
 def find_ready_task(workflow: BpmnWorkflow, task_id: UUID) -> SpiffTask | None:
     """The READY task `task_id` of the workflow, or None."""
-    task = workflow.get_task_from_id(task_id)
-    if task is None or task.state != TaskState.READY:
+    try:
+        task = workflow.get_task_from_id(task_id)
+    except TaskNotFoundException:
         return None
-    return task
+    return task if task.state == TaskState.READY else None

@@ -139,9 +139,20 @@ BASIC_FUNCTIONS: dict[str, Callable[..., Any]] = {
 }
 
 
-def make_functions(clock: Callable[[], dt.datetime]) -> dict[str, Callable[..., Any]]:
-    """Build the full whitelist; ``clock`` supplies the time for now()/today()."""
-    return {**BASIC_FUNCTIONS, **make_date_functions(clock)}
+def _no_deadline_rules(rule: Any, start: Any = None) -> dt.datetime:
+    """Placeholder so diagrams can be checked without a database; the runtime injects the real one."""
+    raise ValueError("deadline rules are not available here")
+
+
+def make_functions(
+    clock: Callable[[], dt.datetime], deadline: Callable[..., dt.datetime] | None = None
+) -> dict[str, Callable[..., Any]]:
+    """Build the full whitelist; ``clock`` supplies the time for now()/today().
+
+    ``deadline(rule_key, start)`` computes a statutory deadline from the rule table (see
+    engine.deadlines); the caller injects it because it needs the database's rules.
+    """
+    return {**BASIC_FUNCTIONS, **make_date_functions(clock), "deadline": deadline or _no_deadline_rules}
 
 
 DEFAULT_FUNCTIONS: dict[str, Callable[..., Any]] = make_functions(lambda: dt.datetime.now(dt.UTC))

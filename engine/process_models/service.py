@@ -11,12 +11,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.bpmn import BpmnValidationError, Problem, parse_xml, validate_bpmn
+from engine.deadlines.models import DeadlineRule
+from engine.deadlines.timers import rule_key_of
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.process_models.models import ProcessVersion
 from engine.users.models import User
 
 DEPLOYER_GROUPS = ("teamleder", "admin")
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
+TIMER_TAGS = ("timeDate", "timeDuration", "timeCycle")
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,25 @@ def _resolve_dependencies(session: Session, data: bytes) -> tuple[list[bytes], l
     return documents, ids
 
 
+def _check_rule_keys(session: Session, data: bytes) -> None:
+    """Every `deadline("key", ...)` in a timer or due date must name an existing rule."""
+    known = set(session.scalars(select(DeadlineRule.key)))
+    timer_tags = {f"{{{BPMN_NS}}}{tag}" for tag in TIMER_TAGS}
+    problems = []
+    for element in parse_xml(data).iter():
+        if element.tag in timer_tags:
+            text, owner = element.text or "", element.getparent().getparent()  # the timer's event
+        elif element.get(f"{{{CAMUNDA_NS}}}dueDate"):
+            text, owner = element.get(f"{{{CAMUNDA_NS}}}dueDate"), element
+        else:
+            continue
+        key = rule_key_of(text)
+        if key is not None and key not in known and owner is not None:
+            problems.append(Problem(owner.get("id"), owner.get("name"), f"unknown deadline rule {key!r}"))
+    if problems:
+        raise BpmnValidationError(problems)
+
+
 def deploy(
     session: Session,
     data: bytes,
@@ -109,6 +132,7 @@ def deploy(
         raise InvalidInput("comment is longer than 2000 characters")
     extra, dependency_ids = _resolve_dependencies(session, data)
     validated = validate_bpmn(data, filename=filename, extra_documents=extra)
+    _check_rule_keys(session, data)
     sha = hashlib.sha256(data).hexdigest()
     results: list[Deployed] = []
     for process_id in validated.process_ids:

@@ -37,6 +37,7 @@ class Task(Base):
     assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    due_rule: Mapped[str | None] = mapped_column(String(64))
     form_key: Mapped[str | None] = mapped_column(String(255))
     state: Mapped[str] = mapped_column(String(16), default=READY)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

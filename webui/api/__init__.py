@@ -9,7 +9,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 def init_app(app: Flask) -> None:
     """Register the API blueprint and the JSON error handlers."""
-    from webui.api import cases, errors, openapi, process_models, tasks  # noqa: F401 - registers routes
+    from webui.api import cases, deadlines, errors, openapi, process_models, tasks  # noqa: F401 - registers routes
 
     app.register_blueprint(bp)
     errors.register(app)

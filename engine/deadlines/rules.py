@@ -1,0 +1,117 @@
+"""Deadline rules: reading them, computing a due time, and recorded changes by administrators."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.db import utcnow
+from engine.deadlines.calendar import UNITS, DanishCalendar, parse_extra_closed
+from engine.deadlines.models import DeadlineRule, DeadlineRuleChange
+from engine.deadlines.timer_events import to_instant
+from engine.errors import InvalidInput, NotFound, PermissionDenied
+from engine.users.models import User
+
+ADMIN_GROUPS = ("admin",)
+EDITABLE = ("name", "law_reference", "amount", "unit", "description")
+RuleSnapshot = dict[str, tuple[int, str]]
+
+
+def make_calendar(extra_closed_days: str, timezone: str = "Europe/Copenhagen") -> DanishCalendar:
+    """The working-day calendar configured by CASEPATH_EXTRA_CLOSED_DAYS."""
+    try:
+        return DanishCalendar(parse_extra_closed(extra_closed_days), timezone=timezone)
+    except ValueError as exc:
+        raise InvalidInput(f"CASEPATH_EXTRA_CLOSED_DAYS: {exc}") from exc
+
+
+_calendar: DanishCalendar | None = None
+
+
+def configure_calendar(extra_closed_days: str, timezone: str = "Europe/Copenhagen") -> DanishCalendar:
+    """Set the process-wide calendar from settings (the app factory and the CLI call this)."""
+    global _calendar
+    _calendar = make_calendar(extra_closed_days, timezone)
+    return _calendar
+
+
+def calendar() -> DanishCalendar:
+    """The configured calendar (the default Danish one until configured)."""
+    global _calendar
+    if _calendar is None:
+        _calendar = DanishCalendar()
+    return _calendar
+
+
+def list_rules(session: Session) -> list[DeadlineRule]:
+    """Every rule, by key."""
+    return list(session.scalars(select(DeadlineRule).order_by(DeadlineRule.key)))
+
+
+def get_rule(session: Session, key: str) -> DeadlineRule:
+    """The rule `key`; NotFound otherwise."""
+    rule = session.get(DeadlineRule, key)
+    if rule is None:
+        raise NotFound(f"no deadline rule {key!r}")
+    return rule
+
+
+def snapshot(session: Session) -> RuleSnapshot:
+    """(amount, unit) of every rule: what timers created now will use."""
+    return {key: (amount, unit) for key, amount, unit in
+            session.execute(select(DeadlineRule.key, DeadlineRule.amount, DeadlineRule.unit))}
+
+
+def compute_due(calendar: DanishCalendar, amount: int, unit: str, start: datetime) -> datetime:
+    """When a deadline of `amount` `unit` counted from `start` runs out."""
+    return calendar.due(start, amount, unit)
+
+
+def deadline_function(rules: RuleSnapshot, calendar: DanishCalendar, clock: Callable[[], datetime]) -> Callable:
+    """`deadline(rule_key, start)` for diagrams: the due instant of a rule counted from `start`."""
+
+    def deadline(rule_key: Any, start: Any = None) -> datetime:
+        if not isinstance(rule_key, str) or rule_key not in rules:
+            raise ValueError(f"unknown deadline rule {rule_key!r}")
+        amount, unit = rules[rule_key]
+        moment = clock() if start is None else to_instant(start)
+        return compute_due(calendar, amount, unit, moment)
+
+    return deadline
+
+
+def update_rule(session: Session, key: str, changes: dict[str, Any], actor: User | None) -> DeadlineRule:
+    """Change a rule (administrators), record the change, commit. Running timers keep their due time."""
+    if actor is not None and not actor.in_any(*ADMIN_GROUPS):
+        raise PermissionDenied("only administrators may change deadline rules")
+    rule = get_rule(session, key)
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise InvalidInput("unknown fields", [{"field": f, "message": "cannot be changed"} for f in unknown])
+    if "unit" in changes and changes["unit"] not in UNITS:
+        raise InvalidInput("invalid unit", [{"field": "unit", "message": f"one of {', '.join(UNITS)}"}])
+    if "amount" in changes and (not isinstance(changes["amount"], int) or not 0 < changes["amount"] <= 1000):
+        raise InvalidInput("invalid amount", [{"field": "amount", "message": "a whole number from 1 to 1000"}])
+    before = {field: getattr(rule, field) for field in EDITABLE}
+    for field, value in changes.items():
+        setattr(rule, field, value)
+    after = {field: getattr(rule, field) for field in EDITABLE}
+    if after != before:
+        rule.updated_at = utcnow()
+        rule.updated_by = actor.username if actor else "system"
+        session.add(DeadlineRuleChange(rule_key=key, changed_by=rule.updated_by, before=before, after=after,
+                                       changed_at=rule.updated_at))
+    session.commit()
+    return rule
+
+
+def rule_changes(session: Session, key: str) -> list[DeadlineRuleChange]:
+    """The recorded changes of a rule, oldest first."""
+    get_rule(session, key)
+    return list(session.scalars(
+        select(DeadlineRuleChange).where(DeadlineRuleChange.rule_key == key).order_by(DeadlineRuleChange.id)
+    ))
