@@ -1,0 +1,99 @@
+"""`casepath worker`: --once --now for tests, and several workers firing every timer exactly once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+from datetime import datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.cases.models import CaseEvent
+from engine.cases.service import open_case
+from engine.db import make_session_factory
+from engine.deadlines.models import FIRED, Timer
+from engine.process_models.service import deploy
+from engine.users.service import create_user
+from tests import pgserver
+from tests.cli.test_cli import CASEPATH
+from tests.conftest import create_database
+from tests.engine.deadlines.diagrams import intermediate
+
+T0 = datetime.fromisoformat("2026-12-24T08:00:00+01:00")
+
+
+def _seed(db, cases: int) -> None:
+    with make_session_factory(db.engine)() as session:
+        user = create_user(session, "seed", "seed@example.invalid", ["teamleder"])
+        deploy(session, intermediate("waiting", "timeDuration", "PT1H"), actor=user)
+        for _ in range(cases):
+            open_case(session, "waiting", {}, user, clock=lambda: T0)
+
+
+def _env(db, testing: bool = True) -> dict[str, str]:
+    env = {**os.environ, "CASEPATH_ENV": "development", "DATABASE_URL": db.url}
+    env.pop("CASEPATH_TESTING", None)
+    if testing:
+        env["CASEPATH_TESTING"] = "1"
+    return env
+
+
+def _fired(db) -> tuple[int, int]:
+    with make_session_factory(db.engine)() as session:
+        events = session.scalar(select(func.count()).where(CaseEvent.kind == "timer_fired"))
+        distinct = session.scalar(select(func.count(func.distinct(CaseEvent.task_id)))
+                                  .where(CaseEvent.kind == "timer_fired"))
+        return events, distinct
+
+
+def test_worker_once_now_fires_as_of_that_instant(tmp_path):
+    db = create_database("sqlite", tmp_path, "worker")
+    _seed(db, 3)
+    early = subprocess.run([CASEPATH, "worker", "--once", "--now", "2026-12-24T08:59:00+01:00"], env=_env(db),
+                           capture_output=True, text=True, timeout=120)
+    assert early.returncode == 0, early.stderr
+    assert "fired 0 timers" in early.stdout
+    due = subprocess.run([CASEPATH, "worker", "--once", "--now", "2026-12-24T10:00:00+01:00"], env=_env(db),
+                         capture_output=True, text=True, timeout=120)
+    assert due.returncode == 0, due.stderr
+    assert "fired 3 timers in 3 cases" in due.stdout
+    assert _fired(db) == (3, 3)
+
+
+def test_now_is_refused_outside_testing(tmp_path):
+    db = create_database("sqlite", tmp_path, "refuse")
+    result = subprocess.run([CASEPATH, "worker", "--once", "--now", "2026-12-24T10:00:00+01:00"],
+                            env=_env(db, testing=False), capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and "CASEPATH_TESTING=1" in result.stderr
+    bad = subprocess.run([CASEPATH, "worker", "--once", "--now", "tomorrow"], env=_env(db),
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode != 0 and "ISO 8601" in bad.stderr
+
+
+@pytest.mark.slow
+def test_two_workers_on_postgresql_fire_1000_timers_exactly_once(tmp_path):
+    server = pgserver.postgres_url()
+    if server is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is required in CI")
+        pytest.skip("no PostgreSQL")
+    name = f"cp_workers_{uuid.uuid4().hex[:8]}"
+    db = create_database("postgresql", tmp_path, name)
+    try:
+        _seed(db, 1000)
+        command = [CASEPATH, "worker", "--once", "--now", "2026-12-24T12:00:00+01:00"]
+        workers = [subprocess.Popen(command, env=_env(db), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                   for _ in range(2)]
+        outputs = [worker.communicate(timeout=600) for worker in workers]
+        assert all(worker.returncode == 0 for worker in workers), outputs
+        fired_per_worker = [int(out.split("fired ")[1].split()[0]) for out, _err in outputs]
+        print("fired per worker:", fired_per_worker)
+        assert sum(fired_per_worker) == 1000
+        assert _fired(db) == (1000, 1000)  # one event per timer: none fired twice, none missed
+        with make_session_factory(db.engine)() as session:
+            assert session.scalar(select(func.count()).where(Timer.state == FIRED)) == 1000
+    finally:
+        db.engine.dispose()
+        pgserver.drop_database(server, name)
