@@ -49,6 +49,7 @@ class Settings:
     worker_interval_seconds: int = 5  # CASEPATH_WORKER_INTERVAL
     worker_batch_size: int = 50  # CASEPATH_WORKER_BATCH: due timers looked at per query
     extra_closed_days: str = "06-05,12-24,12-31"  # CASEPATH_EXTRA_CLOSED_DAYS: MM-DD non-working days
+    region: str = "Hovedstaden"  # CASEPATH_REGION: the municipality's region, for the actor directory
     smtp_host: str = "localhost"  # SMTP_HOST
     smtp_port: int = 25  # SMTP_PORT
     smtp_security: str = "none"  # SMTP_SECURITY: none | starttls | ssl
@@ -56,6 +57,9 @@ class Settings:
     smtp_password: str = field(default="", repr=False)  # SMTP_PASSWORD
     mail_from: str = "casepath@localhost"  # MAIL_FROM
     extra: dict[str, Any] = field(default_factory=dict)
+    reminders: bool = True  # CASEPATH_REMINDERS: on | off (deadline reminders and escalations by e-mail)
+    remind_working_days_before: int = 1  # CASEPATH_REMIND_WORKING_DAYS_BEFORE: 0 = no advance reminder
+    escalation_group: str = "teamleder"  # CASEPATH_ESCALATION_GROUP: told when a task is overdue
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -74,12 +78,16 @@ class Settings:
             worker_interval_seconds=_int(env, "CASEPATH_WORKER_INTERVAL", 5),
             worker_batch_size=_int(env, "CASEPATH_WORKER_BATCH", 50),
             extra_closed_days=env.get("CASEPATH_EXTRA_CLOSED_DAYS", "06-05,12-24,12-31"),
+            region=env.get("CASEPATH_REGION", "Hovedstaden"),
             smtp_host=env.get("SMTP_HOST", "localhost"),
             smtp_port=_int(env, "SMTP_PORT", 25),
             smtp_security=env.get("SMTP_SECURITY", "none"),
             smtp_username=env.get("SMTP_USERNAME", ""),
             smtp_password=env.get("SMTP_PASSWORD", ""),
             mail_from=env.get("MAIL_FROM", "casepath@localhost"),
+            reminders=_bool(env.get("CASEPATH_REMINDERS"), True),
+            remind_working_days_before=_int(env, "CASEPATH_REMIND_WORKING_DAYS_BEFORE", 1),
+            escalation_group=env.get("CASEPATH_ESCALATION_GROUP") or "teamleder",
         )
         settings = replace(settings, **overrides)
         settings.check()
@@ -98,6 +106,10 @@ class Settings:
             raise ConfigError("SECRET_KEY is required outside development and testing")
         if self.smtp_security not in {"none", "starttls", "ssl"}:
             raise ConfigError("SMTP_SECURITY must be none, starttls or ssl")
+        if not 0 <= self.remind_working_days_before <= 20:
+            raise ConfigError("CASEPATH_REMIND_WORKING_DAYS_BEFORE must be from 0 to 20")
+        if "@" not in self.mail_from:
+            raise ConfigError("MAIL_FROM must be an e-mail address")
 
     @property
     def effective_secret_key(self) -> str:

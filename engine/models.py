@@ -1,8 +1,12 @@
 """Import every model so `Base.metadata` is complete (for Alembic and tests)."""
 
 from engine.cases.models import Case, CaseEvent, CaseSequence, CaseState
+from engine.consent.models import Consent, Disclosure, LegalException, SafeContact
 from engine.db import Base
 from engine.deadlines.models import DeadlineRule, DeadlineRuleChange, Timer
+from engine.directory.models import DirectoryEntry
+from engine.forms.models import FormVersion
+from engine.notifications.models import DeadlineNotice, OutboxMail
 from engine.process_models.models import LaneGroup, ProcessVersion
 from engine.tasks.models import Task
 from engine.users.models import ApiToken, Group, User
@@ -14,11 +18,19 @@ __all__ = [
     "CaseEvent",
     "CaseSequence",
     "CaseState",
+    "Consent",
+    "DeadlineNotice",
     "DeadlineRule",
     "DeadlineRuleChange",
+    "DirectoryEntry",
+    "Disclosure",
+    "FormVersion",
     "Group",
     "LaneGroup",
+    "LegalException",
+    "OutboxMail",
     "ProcessVersion",
+    "SafeContact",
     "Task",
     "Timer",
     "User",

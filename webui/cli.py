@@ -83,8 +83,9 @@ def _deploy_paths(session: Session, paths: tuple[str, ...], comment: str) -> boo
     files = sorted(_bpmn_files(paths), key=lambda p: b"callActivity" in p.read_bytes())
     for path in files:
         try:
+            forms = {form.stem: form.read_bytes() for form in sorted((path.parent / "forms").glob("*.form"))}
             results = deploy_file(session, path.read_bytes(), actor=None, filename=path.name,
-                                  comment=comment, max_bytes=settings.max_bpmn_bytes)
+                                  comment=comment, max_bytes=settings.max_bpmn_bytes, forms=forms)
         except BpmnValidationError as exc:
             ok = False
             click.echo(f"{path}: refused", err=True)
@@ -102,7 +103,7 @@ def _deploy_paths(session: Session, paths: tuple[str, ...], comment: str) -> boo
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--comment", default="", help="Why this version was deployed.")
 def deploy(paths: tuple[str, ...], comment: str) -> None:
-    """Deploy BPMN files, or every .bpmn file in folders."""
+    """Deploy BPMN files, or every .bpmn file in folders, with the forms in the `forms/` folder beside them."""
     with _session() as session:
         if not _deploy_paths(session, paths, comment):
             sys.exit(1)
@@ -180,19 +181,33 @@ def _parse_now(value: str | None, settings: Settings) -> datetime | None:
 
 
 @main.command()
-@click.option("--once", is_flag=True, help="Run one sweep and exit.")
+@click.option("--once", is_flag=True, help="Run one timer sweep, one reminder sweep and one send pass, then exit.")
 @click.option("--now", "now_text", default=None, help="With --once and CASEPATH_TESTING=1: sweep as of this instant.")
 def worker(once: bool, now_text: str | None) -> None:
-    """Fire due timers: every CASEPATH_WORKER_INTERVAL seconds, or once."""
+    """Fire due timers, queue deadline reminders and send mail: every CASEPATH_WORKER_INTERVAL seconds, or once."""
+    from engine import notifications
+    from engine.notifications import reminders
+    from engine.notifications.outbox import send_pending
+
     settings = _settings()
     now = _parse_now(now_text, settings)
     if now is not None and not once:
         raise click.ClickException("--now only works with --once")
     factory = make_session_factory(make_engine(settings.database_url))
     if once:
-        result = sweep(factory, clock=lambda: now or datetime.now(UTC), batch=settings.worker_batch_size)
+        notifications.configure(settings)
+
+        def clock() -> datetime:
+            return now or datetime.now(UTC)
+
+        result = sweep(factory, clock=clock, batch=settings.worker_batch_size)
         click.echo(f"fired {result.fired} timers in {result.cases} cases"
                    f" ({result.cancelled} cancelled, {result.failed} failed)")
+        reminded = reminders.sweep(factory, settings, clock=clock)
+        click.echo(f"queued {reminded.queued} mails for {reminded.stages} deadline stages"
+                   f" ({reminded.held} held for digests, {reminded.digests} digests)")
+        sent = send_pending(factory, settings, clock=clock)
+        click.echo(f"sent {sent.sent} mails ({sent.retried} to retry, {sent.failed} failed, {sent.skipped} skipped)")
         return
     from engine.worker import start_worker
 

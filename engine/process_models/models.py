@@ -30,6 +30,8 @@ class ProcessVersion(Base):
     # Versions of processes this one calls (call activities defined in other files), pinned
     # at deploy time so a case never changes its sub-processes under it.
     dependencies: Mapped[list[str]] = mapped_column(JsonType, default=list)
+    # form key -> form version id, pinned with the process version so its forms never change under it
+    forms: Mapped[dict[str, str]] = mapped_column(JsonType, default=dict)
     deployed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     deployed_by: Mapped[str] = mapped_column(String(64), default="system")
     deployed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

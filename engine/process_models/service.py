@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -14,6 +15,7 @@ from engine.bpmn import BpmnValidationError, Problem, parse_xml, validate_bpmn
 from engine.deadlines.models import DeadlineRule
 from engine.deadlines.timers import rule_key_of
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from engine.forms.service import resolve_forms
 from engine.process_models.models import ProcessVersion
 from engine.users.models import User
 
@@ -118,11 +120,14 @@ def deploy(
     filename: str = "upload.bpmn",
     comment: str = "",
     max_bytes: int = 2 * 1024 * 1024,
+    forms: Mapping[str, bytes] | None = None,
 ) -> list[Deployed]:
     """Validate a BPMN file and store each executable process in it as a new version; commit.
 
-    `actor` None means the operator (CLI). Re-uploading the bytes of a process's latest version
-    creates nothing. Raises BpmnValidationError (nothing stored) when the file is not deployable.
+    `actor` None means the operator (CLI). `forms` are form-js files uploaded with the diagram
+    (key → JSON bytes); form keys not uploaded resolve to the latest deployed form. Re-uploading
+    the bytes of a process's latest version with the same forms creates nothing. Raises
+    BpmnValidationError (nothing stored) when the file or a form is not deployable.
     """
     if actor is not None and not actor.in_any(*DEPLOYER_GROUPS):
         raise PermissionDenied("only team leads and administrators may deploy process models")
@@ -133,11 +138,17 @@ def deploy(
     extra, dependency_ids = _resolve_dependencies(session, data)
     validated = validate_bpmn(data, filename=filename, extra_documents=extra)
     _check_rule_keys(session, data)
+    actor_name = actor.username if actor else "system"
+    tasks = [task for process_tasks in validated.user_tasks.values() for task in process_tasks]
+    pinned, problems = resolve_forms(session, tasks, forms or {}, actor_name)
+    if problems:
+        session.rollback()
+        raise BpmnValidationError(problems)
     sha = hashlib.sha256(data).hexdigest()
     results: list[Deployed] = []
     for process_id in validated.process_ids:
         latest = latest_version(session, process_id)
-        if latest is not None and latest.sha256 == sha:
+        if latest is not None and latest.sha256 == sha and latest.forms == pinned:
             results.append(Deployed(latest, created=False))
             continue
         number = (session.scalar(
@@ -151,6 +162,7 @@ def deploy(
             bpmn_xml=data,
             filename=filename[:255],
             dependencies=dependency_ids,
+            forms=pinned,
             deployed_by_id=actor.id if actor else None,
             deployed_by=actor.username if actor else "system",
             comment=comment,

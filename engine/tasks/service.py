@@ -11,13 +11,17 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from engine import notifications
 from engine.cases import events
 from engine.cases.runtime import find_ready_task, load_case_run, run_engine, specs_for
 from engine.cases.service import SUPERVISOR_GROUPS, check_data, lock_case
 from engine.clock import Clock, system_clock
+from engine.consent.service import record_task_disclosure
 from engine.db import utcnow
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.forms.camunda import describe_form, validate_form_data
+from engine.forms.formjs import validate_submission
+from engine.forms.service import form_schema, pinned_forms
 from engine.process_models.models import ProcessVersion
 from engine.tasks.models import COMPLETED, READY, Task
 from engine.users.models import User
@@ -79,15 +83,29 @@ def get_task(session: Session, task_id: UUID, user: User) -> Task:
     return task
 
 
-def task_form(session: Session, task: Task) -> dict[str, Any] | None:
-    """The form definition of a task, read from its (cached) process spec."""
-    version = session.get(ProcessVersion, task.process_version_id)
+def _task_spec(session: Session, version: ProcessVersion, bpmn_id: str) -> Any:
     spec, subprocess_specs = specs_for(session, version)
     for process in (spec, *subprocess_specs.values()):
-        task_spec = process.task_specs.get(task.bpmn_id)
+        task_spec = process.task_specs.get(bpmn_id)
         if task_spec is not None:
-            return describe_form(getattr(task_spec, "form", None))
+            return task_spec
     return None
+
+
+def task_form(session: Session, task: Task) -> dict[str, Any] | None:
+    """The task's form: `{"key", "schema"}` for a form-js form, `{"key", "fields"}` for Camunda formData."""
+    version = session.get(ProcessVersion, task.process_version_id)
+    schema = form_schema(session, pinned_forms(session, version.forms, version.dependencies), task.form_key)
+    if schema is not None:
+        return {"key": task.form_key, "schema": schema}
+    return describe_form(getattr(_task_spec(session, version, task.bpmn_id), "form", None))
+
+
+def task_properties(session: Session, task: Task) -> dict[str, str]:
+    """The task's `camunda:properties` from the diagram (action_card, disclosure_recipient, directory_kind)."""
+    version = session.get(ProcessVersion, task.process_version_id)
+    extensions = getattr(_task_spec(session, version, task.bpmn_id), "extensions", None) or {}
+    return {key: value for key, value in extensions.items() if isinstance(value, str)}
 
 
 def _require_ready(task: Task) -> None:
@@ -142,6 +160,7 @@ def assign(session: Session, task_id: UUID, username: str, user: User) -> Task:
     _set_assignee(session, task, task.assignee_id, assignee.id)
     events.record(session, task.case_id, events.TASK_ASSIGNED, user, f"Opgaven '{task.name}' er fordelt",
                   task_id=task.id, details={"assignee": assignee.username})
+    notifications.queue_assignment(session, task, assignee, user)
     return _commit(session, task)
 
 
@@ -162,9 +181,17 @@ def complete(
     spiff_task = find_ready_task(run.workflow, found.id)
     if spiff_task is None:
         raise Conflict("the task is no longer ready")
-    problems = validate_form_data(getattr(spiff_task.task_spec, "form", None), data)
+    version = case.process_version
+    schema = form_schema(session, pinned_forms(session, version.forms, version.dependencies), found.form_key)
+    if schema is not None:
+        data, problems = validate_submission(schema, data)
+    else:
+        problems = validate_form_data(getattr(spiff_task.task_spec, "form", None), data)
     if problems:
         raise InvalidInput("the submitted data does not fit the task's form", problems)
+    recipient = (getattr(spiff_task.task_spec, "extensions", None) or {}).get("disclosure_recipient")
+    if recipient:
+        record_task_disclosure(session, case.id, found.id, recipient, data, user, clock())
     spiff_task.set_data(**data)
     run_engine(run.workflow, spiff_task)
     found.state = COMPLETED

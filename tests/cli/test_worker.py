@@ -97,3 +97,53 @@ def test_two_workers_on_postgresql_fire_1000_timers_exactly_once(tmp_path):
     finally:
         db.engine.dispose()
         pgserver.drop_database(server, name)
+
+
+def test_casepath_run_fires_timers_in_process(tmp_path):
+    """The embedded default needs no separate worker: `casepath run` sweeps timers itself."""
+    import json
+    import socket
+    import time
+    import urllib.request
+
+    db = create_database("sqlite", tmp_path, "embedded")
+    env = {**_env(db, testing=False), "CASEPATH_WORKER_INTERVAL": "1"}
+    diagram = tmp_path / "quick.bpmn"
+    diagram.write_bytes(intermediate("quick", "timeDuration", "PT2S"))
+    for args in (["users", "create", "op", "--email", "op@example.invalid", "--group", "teamleder"],
+                 ["deploy", str(diagram)]):
+        assert subprocess.run([CASEPATH, *args], env=env, capture_output=True, timeout=60).returncode == 0
+    token = subprocess.run([CASEPATH, "tokens", "create", "op"], env=env, capture_output=True, text=True,
+                           timeout=60).stdout.strip().splitlines()[-1]
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([CASEPATH, "run", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def call(path: str, body: bytes | None = None) -> dict:
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1{path}", data=body, headers={
+            "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    try:
+        for _ in range(100):
+            try:
+                case = call("/cases", b'{"process_key": "quick"}')
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("casepath run did not answer")
+        deadline = time.monotonic() + 20
+        kinds: list[str] = []
+        while time.monotonic() < deadline and "timer_fired" not in kinds:
+            time.sleep(0.5)
+            kinds = [event["kind"] for event in call(f"/cases/{case['id']}/events")["events"]]
+        assert "timer_fired" in kinds
+        assert [task["bpmn_id"] for task in call(f"/cases/{case['id']}")["tasks"]] == ["after"]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        db.engine.dispose()

@@ -9,7 +9,18 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 def init_app(app: Flask) -> None:
     """Register the API blueprint and the JSON error handlers."""
-    from webui.api import cases, deadlines, errors, openapi, process_models, tasks  # noqa: F401 - registers routes
+    from webui.api import (  # noqa: F401 - importing registers the routes
+        admin,
+        cases,
+        consents,
+        deadlines,
+        directory,
+        errors,
+        me,
+        openapi,
+        process_models,
+        tasks,
+    )
 
     app.register_blueprint(bp)
     errors.register(app)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from flask import current_app, request
 from flask.typing import ResponseReturnValue
 
@@ -15,28 +17,29 @@ from webui.database import get_session
 _version = ProcessVersionSchema()
 
 
-def _upload() -> tuple[bytes, str, str]:
-    """The BPMN bytes, file name and comment of a raw-body or multipart upload."""
+def _upload() -> tuple[bytes, str, str, dict[str, bytes]]:
+    """The BPMN bytes, file name, comment and form-js forms (key → bytes) of an upload."""
     if request.mimetype == "multipart/form-data":
         form = DeployFormSchema().load(request.form.to_dict())
         upload = request.files.get("file")
         if upload is None:
             raise InvalidInput("multipart upload needs a 'file' part", [{"field": "file", "message": "missing"}])
-        return upload.read(), upload.filename or "upload.bpmn", form["comment"]
+        forms = {PurePath(f.filename or "").stem: f.read() for f in request.files.getlist("forms") if f.filename}
+        return upload.read(), upload.filename or "upload.bpmn", form["comment"], forms
     comment = request.args.get("comment", "")
-    return request.get_data(cache=False), request.args.get("filename", "upload.bpmn"), comment
+    return request.get_data(cache=False), request.args.get("filename", "upload.bpmn"), comment, {}
 
 
 @bp.post("/process-models")
 @token_required
 def deploy_process_model() -> ResponseReturnValue:
-    """Deploy a BPMN file; 201 when a new version was created, 200 when it already existed."""
-    data, filename, comment = _upload()
+    """Deploy a BPMN file (+ multipart `forms` files); 201 when a version was created, 200 when it existed."""
+    data, filename, comment, forms = _upload()
     if not data:
         raise InvalidInput("the request has no BPMN file", [{"field": "file", "message": "empty"}])
     deployed = service.deploy(
         get_session(), data, actor=current_user(), filename=filename, comment=comment,
-        max_bytes=current_app.config["CASEPATH"].max_bpmn_bytes,
+        max_bytes=current_app.config["CASEPATH"].max_bpmn_bytes, forms=forms,
     )
     body = [dict(_version.dump(d.version), created=d.created) for d in deployed]
     return {"versions": body}, 201 if any(d.created for d in deployed) else 200

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from flask import request
+from flask import current_app, request
 from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from engine.consent.models import SafeContact
+from engine.directory.service import list_entries
 from engine.tasks import service
 from webui.api import bp
 from webui.api.auth import current_user, token_required
 from webui.api.cases import json_body
+from webui.api.consents import SafeContactSchema
+from webui.api.directory import DirectoryEntrySchema
 from webui.api.schemas import AssignSchema, TaskCompleteSchema, TaskDetailSchema, TaskQuerySchema, TaskSchema
 from webui.database import get_session
 
@@ -27,8 +33,11 @@ def list_tasks() -> ResponseReturnValue:
         due_before=query["due_before"], limit=query["per_page"],
         offset=(query["page"] - 1) * query["per_page"],
     )
+    contacts = safe_contacts(get_session(), [task.case_id for task in page.items])
+    items = [dict(item, safe_contact=contacts.get(task.case_id))
+             for task, item in zip(page.items, _task.dump(page.items, many=True), strict=True)]
     return {
-        "items": _task.dump(page.items, many=True),
+        "items": items,
         "page": query["page"],
         "per_page": query["per_page"],
         "total": page.total,
@@ -41,9 +50,22 @@ def get_task(task_id: UUID) -> ResponseReturnValue:
     """One task with its form definition."""
     session = get_session()
     task = service.get_task(session, task_id, current_user())
+    properties = service.task_properties(session, task)
     body = TaskDetailSchema().dump(task)
     body["form"] = service.task_form(session, task)
+    body["action_card"] = properties.get("action_card")
+    body["disclosure_recipient"] = properties.get("disclosure_recipient")
+    body["safe_contact"] = safe_contacts(session, [task.case_id]).get(task.case_id)
+    kind = properties.get("directory_kind")
+    region = current_app.config["CASEPATH"].region
+    body["directory"] = DirectoryEntrySchema(many=True).dump(list_entries(session, kind, region)) if kind else []
     return body
+
+
+def safe_contacts(session: Session, case_ids: list[UUID]) -> dict[UUID, dict]:
+    """Safe-contact instructions of the given cases, in one query."""
+    rows = session.scalars(select(SafeContact).where(SafeContact.case_id.in_(set(case_ids))))
+    return {row.case_id: SafeContactSchema().dump(row) for row in rows}
 
 
 @bp.post("/tasks/<uuid:task_id>/claim")

@@ -22,7 +22,8 @@ def ev(source: str, **data: object) -> object:
 def test_default_whitelist_is_exactly_documented() -> None:
     basic = "len str int float bool abs min max round sum"
     dates = "now today date datetime add_days add_hours add_months iso days_between"
-    assert set(DEFAULT_FUNCTIONS) == set(f"{basic} {dates}".split())
+    deadlines = "deadline"
+    assert set(DEFAULT_FUNCTIONS) == set(f"{basic} {dates} {deadlines}".split())
 
 
 @pytest.mark.parametrize(

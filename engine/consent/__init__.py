@@ -1,0 +1,1 @@
+"""Consents, disclosures under them (or a legal exception), and safe-contact instructions."""

@@ -1,0 +1,1 @@
+"""The directory of external actors (security consultants, police, shelters, RED, VISO, ...)."""

@@ -1,0 +1,167 @@
+"""form-js forms: checking a form definition at deploy, validating submissions on the server.
+
+Forms are @bpmn-io/form-js JSON (the format of Camunda's form editor). A marshmallow schema is
+built from the components, so the browser is never trusted; messages are Danish because they are
+shown beside the field to caseworkers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+DATA_TYPES = frozenset({"textfield", "textarea", "number", "checkbox", "radio", "select", "checklist", "datetime"})
+LAYOUT_TYPES = frozenset({"text", "group"})
+KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+MAX_TEXT = 10_000
+MAX_PATTERN = 500
+
+MESSAGES = {
+    "required": "Feltet skal udfyldes.",
+    "null": "Feltet skal udfyldes.",
+    "invalid": "Ugyldig værdi.",
+}
+
+
+def components(schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every component of a form, groups flattened."""
+    for component in schema.get("components") or []:
+        if isinstance(component, dict):
+            yield component
+            if component.get("type") == "group":
+                yield from components(component)
+
+
+def check_form(schema: Any, key: str) -> list[str]:
+    """Problems with a form definition (English, for the deploy report); [] when usable."""
+    if not isinstance(schema, dict) or schema.get("type") != "default":
+        return ["the form is not a form-js form (type must be 'default')"]
+    if schema.get("id") not in (None, key):
+        return [f"the form's id {schema.get('id')!r} does not match its key {key!r}"]
+    if not isinstance(schema.get("components"), list):
+        return ["the form has no components list"]
+    problems: list[str] = []
+    seen: set[str] = set()
+    for component in components(schema):
+        kind = component.get("type")
+        label = component.get("label") or component.get("key") or component.get("id") or kind
+        if kind in LAYOUT_TYPES:
+            continue
+        if kind not in DATA_TYPES:
+            problems.append(f"component {label!r}: type {kind!r} is not supported")
+            continue
+        field_key = component.get("key")
+        if not isinstance(field_key, str) or not KEY.match(field_key):
+            problems.append(f"component {label!r}: key must start with a letter and hold letters, digits or _")
+        elif field_key in seen:
+            problems.append(f"component {label!r}: key {field_key!r} is used twice")
+        else:
+            seen.add(field_key)
+        if kind in ("radio", "select", "checklist") and not _values(component):
+            problems.append(f"component {label!r}: needs a list of values")
+        pattern = (component.get("validate") or {}).get("pattern")
+        if pattern is not None:
+            try:
+                if len(str(pattern)) > MAX_PATTERN:
+                    raise re.error("too long")
+                re.compile(str(pattern))
+            except re.error:
+                problems.append(f"component {label!r}: the pattern is not a valid regular expression")
+    return problems
+
+
+def _values(component: dict[str, Any]) -> list[str]:
+    return [str(v.get("value")) for v in component.get("values") or [] if isinstance(v, dict) and "value" in v]
+
+
+class _Date(fields.Field):
+    """YYYY-MM-DD (subtype date) or ISO 8601 with offset (subtype datetime), kept as text."""
+
+    def __init__(self, subtype: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.subtype = subtype
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = str(value).strip()
+        if self.subtype == "datetime":
+            try:
+                moment = datetime.fromisoformat(text)
+            except ValueError as exc:
+                raise ValidationError("Skal være et gyldigt tidspunkt.") from exc
+            if moment.tzinfo is None:
+                raise ValidationError("Tidspunktet skal have en tidszone.")
+            return moment.isoformat()
+        try:
+            if len(text) != 10:
+                raise ValueError(text)
+            return date.fromisoformat(text).isoformat()
+        except ValueError as exc:
+            raise ValidationError("Skal være en gyldig dato (ÅÅÅÅ-MM-DD).") from exc
+
+
+def _field(component: dict[str, Any]) -> fields.Field:
+    rules = component.get("validate") or {}
+    kind = component["type"]
+    required = bool(rules.get("required"))
+    validators: list[Any] = []
+    options = {"required": required, "allow_none": not required, "error_messages": MESSAGES}
+    if kind in ("textfield", "textarea"):
+        longest = min(rules.get("maxLength") or MAX_TEXT, MAX_TEXT)
+        validators.append(validate.Length(
+            min=rules.get("minLength") or (1 if required else None), max=longest,
+            error="Skal være mellem {min} og {max} tegn." if rules.get("minLength") else "Må højst være {max} tegn."))
+        if rules.get("pattern"):
+            validators.append(validate.Regexp(str(rules["pattern"]), error=component.get("validate", {}).get(
+                "patternErrorMessage") or "Har ikke det rigtige format."))
+        return fields.String(validate=validators, **options)
+    if kind == "number":
+        if rules.get("min") is not None or rules.get("max") is not None:
+            validators.append(validate.Range(min=rules.get("min"), max=rules.get("max"),
+                                             error="Skal være mellem {min} og {max}."))
+        whole = component.get("decimalDigits") == 0
+        number = fields.Integer(strict=True, validate=validators, **options) if whole else \
+            fields.Float(validate=validators, allow_nan=False, **options)
+        number.error_messages["invalid"] = "Skal være et helt tal." if whole else "Skal være et tal."
+        return number
+    if kind == "checkbox":
+        if required:
+            validators.append(validate.Equal(True, error="Skal være afkrydset."))
+        return fields.Boolean(truthy={True}, falsy={False}, validate=validators, **options)
+    if kind in ("radio", "select"):
+        return fields.String(validate=validate.OneOf(_values(component), error="Vælg en af mulighederne."),
+                             **options)
+    if kind == "checklist":
+        if required:
+            validators.append(validate.Length(min=1, error="Vælg mindst én."))
+        return fields.List(fields.String(validate=validate.OneOf(_values(component),
+                                                                 error="Vælg en af mulighederne.")),
+                           validate=validators, **options)
+    return _Date(component.get("subtype") or "date", **options)
+
+
+def schema_for(form: dict[str, Any]) -> Schema:
+    """A marshmallow schema for submissions to `form` (unknown keys are kept, as process data)."""
+    declared = {c["key"]: _field(c) for c in components(form) if c.get("type") in DATA_TYPES and c.get("key")}
+    return Schema.from_dict(declared, name=f"Form_{form.get('id', 'form')}")(unknown="include")
+
+
+def validate_submission(form: dict[str, Any], data: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """Check `data` against the form: (cleaned data, problems as [{"field", "message"}])."""
+    # Empty strings from the browser mean "not filled in".
+    submitted = {key: (None if value == "" else value) for key, value in data.items()}
+    try:
+        cleaned = schema_for(form).load(submitted)
+    except ValidationError as exc:
+        problems = []
+        for key, messages in sorted(exc.normalized_messages().items()):
+            message = messages[0] if isinstance(messages, list) and messages else messages
+            if isinstance(message, dict):  # a list field: take the first item's message
+                message = next(iter(message.values()))
+                message = message[0] if isinstance(message, list) else message
+            problems.append({"field": key, "message": str(message)})
+        return submitted, problems
+    return cleaned, []

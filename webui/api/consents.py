@@ -1,0 +1,119 @@
+"""Consents, disclosures and safe-contact instructions of a case; legal exceptions."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from flask.typing import ResponseReturnValue
+from marshmallow import Schema, fields, validate
+
+from engine.consent import service
+from engine.consent.models import GIVERS, RECIPIENT_KINDS
+from webui.api import bp
+from webui.api.auth import current_user, token_required
+from webui.api.cases import json_body
+from webui.api.schemas import LocalDateTime
+from webui.database import get_session
+
+
+class ConsentSchema(Schema):
+    """A consent (also the body of POST /cases/{id}/consents)."""
+
+    id = fields.UUID(dump_only=True)
+    case_id = fields.UUID(dump_only=True)
+    given_by = fields.String(required=True, validate=validate.OneOf(GIVERS))
+    recipient_kind = fields.String(required=True, validate=validate.OneOf(RECIPIENT_KINDS))
+    scope = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    purpose = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    given_at = fields.AwareDateTime(load_default=None)
+    withdrawn_at = LocalDateTime(dump_only=True)
+    recorded_by = fields.String(dump_only=True)
+
+
+class DisclosureSchema(Schema):
+    """A recorded disclosure."""
+
+    id = fields.UUID()
+    task_id = fields.UUID(allow_none=True)
+    recipient_kind = fields.String()
+    summary = fields.String()
+    purpose = fields.String()
+    consent_id = fields.UUID(allow_none=True)
+    legal_exception = fields.String(allow_none=True)
+    justification = fields.String(allow_none=True)
+    disclosed_at = LocalDateTime()
+    recorded_by = fields.String()
+
+
+class SafeContactSchema(Schema):
+    """Safe-contact instructions of a case."""
+
+    instructions = fields.String(load_default="", validate=validate.Length(max=4000))
+    ask_if_alone = fields.Boolean(load_default=False)
+    no_letters_home = fields.Boolean(load_default=False)
+    no_voicemail = fields.Boolean(load_default=False)
+    interpreter_phone_only = fields.Boolean(load_default=False)
+    interpreter_not_same_community = fields.Boolean(load_default=False)
+    updated_at = LocalDateTime(dump_only=True)
+    updated_by = fields.String(dump_only=True)
+
+
+_consent = ConsentSchema()
+
+
+@bp.get("/cases/<uuid:case_id>/consents")
+@token_required
+def list_consents(case_id: UUID) -> ResponseReturnValue:
+    """The case's consents."""
+    return {"consents": _consent.dump(service.list_consents(get_session(), case_id, current_user()), many=True)}
+
+
+@bp.post("/cases/<uuid:case_id>/consents")
+@token_required
+def record_consent(case_id: UUID) -> ResponseReturnValue:
+    """Record a consent (who gave it, to whom, what and why)."""
+    body = _consent.load(json_body())
+    return _consent.dump(service.record_consent(get_session(), case_id, current_user(), **body)), 201
+
+
+@bp.post("/consents/<uuid:consent_id>/withdraw")
+@token_required
+def withdraw_consent(consent_id: UUID) -> ResponseReturnValue:
+    """Withdraw a consent; later disclosures cannot rely on it."""
+    return _consent.dump(service.withdraw_consent(get_session(), consent_id, current_user()))
+
+
+@bp.get("/cases/<uuid:case_id>/disclosures")
+@token_required
+def list_disclosures(case_id: UUID) -> ResponseReturnValue:
+    """Every disclosure made in the case."""
+    disclosures = service.list_disclosures(get_session(), case_id, current_user())
+    return {"disclosures": DisclosureSchema().dump(disclosures, many=True)}
+
+
+@bp.get("/cases/<uuid:case_id>/safe-contact")
+@token_required
+def get_safe_contact(case_id: UUID) -> ResponseReturnValue:
+    """The case's safe-contact instructions (empty when none were recorded)."""
+    from engine.cases.service import get_case
+
+    session = get_session()
+    get_case(session, case_id, current_user())
+    contact = service.get_safe_contact(session, case_id)
+    return SafeContactSchema().dump(contact) if contact else SafeContactSchema().load({})
+
+
+@bp.put("/cases/<uuid:case_id>/safe-contact")
+@token_required
+def put_safe_contact(case_id: UUID) -> ResponseReturnValue:
+    """Replace the case's safe-contact instructions."""
+    body = SafeContactSchema().load(json_body())
+    return SafeContactSchema().dump(service.set_safe_contact(get_session(), case_id, current_user(), **body))
+
+
+@bp.get("/legal-exceptions")
+@token_required
+def list_legal_exceptions() -> ResponseReturnValue:
+    """Legal bases for sharing without consent."""
+    rows = service.legal_exceptions(get_session())
+    return {"legal_exceptions": [{"key": r.key, "name": r.name, "law_reference": r.law_reference} for r in rows]}
