@@ -25,6 +25,9 @@ NAMING_CONVENTION = {
 JsonType = JSON().with_variant(JSONB(), "postgresql")
 
 
+READ_ONLY = "casepath_read_only"  # execution option: a transaction that only reads
+
+
 class UtcDateTime(TypeDecorator[datetime]):
     """A timezone-aware datetime stored in UTC; SQLite gets it back aware too."""
 
@@ -79,7 +82,9 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Read-only work (the worker's idle sweep) must not take the write lock.
+        read_only = conn.get_execution_options().get(READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

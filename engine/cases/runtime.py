@@ -61,7 +61,7 @@ def script_engine(clock: Clock = system_clock, rules: RuleSnapshot | None = None
 
 def specs_for(session: Session, version: ProcessVersion) -> Specs:
     """Parsed specs of a process version, from the in-memory cache when possible."""
-    return SPEC_CACHE.get(version.id, documents_for(session, version), version.key)
+    return SPEC_CACHE.get(version.id, lambda: documents_for(session, version), version.key)
 
 
 def run_engine(workflow: BpmnWorkflow, task: SpiffTask | None = None) -> None:

@@ -8,6 +8,7 @@ restored: instances stay small and loading them skips re-parsing.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from threading import Lock
 from typing import Any
 from uuid import UUID
@@ -63,13 +64,13 @@ class SpecCache:
         self._items: OrderedDict[UUID, Specs] = OrderedDict()
         self._lock = Lock()
 
-    def get(self, version_id: UUID, documents: list[bytes], process_id: str) -> Specs:
-        """The specs of `version_id`, parsed from `documents` on a miss."""
+    def get(self, version_id: UUID, documents: Callable[[], list[bytes]], process_id: str) -> Specs:
+        """The specs of `version_id`, parsed from `documents()` on a miss (only then is the XML read)."""
         with self._lock:
             if version_id in self._items:
                 self._items.move_to_end(version_id)
                 return self._items[version_id]
-        specs = load_specs(documents, process_id)
+        specs = load_specs(documents(), process_id)
         with self._lock:
             self._items[version_id] = specs
             while len(self._items) > self._size:

@@ -20,6 +20,7 @@ from engine.cases import events
 from engine.cases.runtime import ProcessError, load_case_run, run_engine
 from engine.cases.service import lock_case
 from engine.clock import Clock, system_clock
+from engine.db import READ_ONLY
 from engine.deadlines.models import CANCELLED, WAITING, Timer
 from engine.deadlines.timers import waiting_timers
 
@@ -117,6 +118,7 @@ def sweep(factory: sessionmaker[Session], clock: Clock = system_clock, batch: in
     seen: set[UUID] = set()  # a case is handled once per sweep, so a stuck timer cannot spin the loop
     while True:
         with factory() as session:
+            session.connection(execution_options={READ_ONLY: True})
             cases = [case_id for case_id in due_cases(session, now, batch + len(seen)) if case_id not in seen]
             session.rollback()
             if not cases:
