@@ -17,9 +17,15 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION, BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
+    TimeDateEventDefinition,
+)
 from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG
 
 from engine.bpmn import load_specs
+from engine.deadlines.timer_events import CaseCycleTimer, CaseDurationTimer, CaseTimeDateTimer
 from engine.expressions import SafeScriptEngine
 
 Specs = tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]
@@ -50,6 +56,11 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
 def _serializer() -> BpmnWorkflowSerializer:
     config = dict(DEFAULT_CONFIG)
     config[BpmnWorkflow] = SpeclessWorkflowConverter
+    # Our clock-aware timers convert like SpiffWorkflow's (spec diffs during migration need it).
+    pairs = ((CaseTimeDateTimer, TimeDateEventDefinition), (CaseDurationTimer, DurationTimerEventDefinition),
+             (CaseCycleTimer, CycleTimerEventDefinition))
+    for ours, theirs in pairs:
+        config[ours] = config[theirs]
     return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
 
 

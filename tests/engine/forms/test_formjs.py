@@ -10,7 +10,8 @@ FORM = {
     "type": "default", "id": "f", "components": [
         {"type": "text", "text": "Vejledning"},
         {"type": "textfield", "key": "reference", "label": "Journalnummer",
-         "validate": {"required": True, "pattern": "^[0-9]{4}-[0-9]{6}$", "patternErrorMessage": "Format: ÅÅÅÅ-NNNNNN"}},
+         "validate": {"required": True, "pattern": "^[0-9]{4}-[0-9]{6}$",
+                      "patternErrorMessage": "Format: ÅÅÅÅ-NNNNNN"}},
         {"type": "textarea", "key": "note", "label": "Note", "validate": {"maxLength": 10}},
         {"type": "number", "key": "count", "label": "Antal", "decimalDigits": 0, "validate": {"min": 1, "max": 3}},
         {"type": "number", "key": "score", "label": "Score"},
