@@ -1,35 +1,57 @@
-"""The background worker: APScheduler runs the timer sweep every few seconds."""
+"""The background worker: one APScheduler running the timer sweep, the reminder sweep and the
+outbox sender every few seconds."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine import notifications
 from engine.config import Settings
 from engine.deadlines.worker import sweep
+from engine.notifications import reminders
+from engine.notifications.outbox import send_pending
 
 log = logging.getLogger(__name__)
 
 
-def _job(factory: sessionmaker[Session], batch: int) -> None:
+def _guarded(name: str, job: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
     try:
-        sweep(factory, batch=batch)
-    except Exception:  # noqa: BLE001 - a failed sweep must not stop the scheduler; the next one retries
-        log.exception("timer sweep failed")
+        job(*args, **kwargs)
+    except Exception:  # noqa: BLE001 - a failed run must not stop the scheduler; the next one retries
+        log.exception("%s failed", name)
+
+
+def _timers(factory: sessionmaker[Session], batch: int) -> None:
+    _guarded("timer sweep", sweep, factory, batch=batch)
+
+
+def _reminders(factory: sessionmaker[Session], settings: Settings) -> None:
+    _guarded("reminder sweep", reminders.sweep, factory, settings)
+
+
+def _outbox(factory: sessionmaker[Session], settings: Settings) -> None:
+    _guarded("outbox", send_pending, factory, settings)
 
 
 def start_worker(factory: sessionmaker[Session], settings: Settings, blocking: bool = True) -> BackgroundScheduler:
-    """Run the sweep every `worker_interval_seconds`; blocking for `casepath worker`, else in a thread."""
+    """Run the jobs every `worker_interval_seconds`; blocking for `casepath worker`, else in a thread."""
+    notifications.configure(settings)
     scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone=UTC)
-    scheduler.add_job(
-        _job, "interval", seconds=settings.worker_interval_seconds, args=[factory, settings.worker_batch_size],
-        id="timers", max_instances=1, coalesce=True, next_run_time=datetime.now(UTC),
-        misfire_grace_time=None,
-    )
-    log.info("worker: sweeping every %s s", settings.worker_interval_seconds)
+    jobs = (("timers", _timers, [factory, settings.worker_batch_size]),
+            ("reminders", _reminders, [factory, settings]),
+            ("outbox", _outbox, [factory, settings]))
+    for job_id, job, args in jobs:
+        scheduler.add_job(
+            job, "interval", seconds=settings.worker_interval_seconds, args=args, id=job_id, max_instances=1,
+            coalesce=True, next_run_time=datetime.now(UTC), misfire_grace_time=None,
+        )
+    log.info("worker: timers, reminders and outbox every %s s", settings.worker_interval_seconds)
     scheduler.start()
     return scheduler

@@ -1,4 +1,4 @@
-"""The casepath web app: REST API v1 (and, later, the caseworker UI)."""
+"""The casepath web app: REST API v1 and the caseworker UI."""
 
 from __future__ import annotations
 
@@ -24,11 +24,11 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.config.update(overrides)
 
     from engine.deadlines.rules import configure_calendar
-    from webui import database, main
+    from webui import database, ui
     from webui.api import init_app as init_api
 
     configure_calendar(settings.extra_closed_days, settings.timezone)
     database.init_app(app)
     init_api(app)
-    main.init_app(app)
+    ui.init_app(app, settings, keep=frozenset(overrides))  # after the API: it exempts the API from CSRF
     return app

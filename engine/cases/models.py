@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, Uuid
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, JsonType, UtcDateTime, utcnow
@@ -43,7 +43,9 @@ class CaseState(Base):
         ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
     )
     serializer_version: Mapped[str] = mapped_column(String(16))
-    state: Mapped[dict] = mapped_column(JsonType)
+    # Plain JSON, not JSONB: SpiffWorkflow restores tasks in the saved order (parents before children,
+    # whose data are deltas on their parent's) and JSONB does not keep the order of object keys.
+    state: Mapped[dict] = mapped_column(JSON)
     saved_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 

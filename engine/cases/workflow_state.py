@@ -103,9 +103,31 @@ def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
     return SERIALIZER.to_dict(workflow)
 
 
+def parents_first(tasks: dict[str, Any], root: str) -> dict[str, Any]:
+    """Tasks ordered root first, each parent before its children.
+
+    SpiffWorkflow rebuilds a task's data as a delta on its parent's, so a child restored before its
+    parent loses its data; a store that does not keep key order (e.g. JSONB) must not cause that.
+    """
+    ordered: dict[str, Any] = {}
+    queue = [root]
+    while queue:
+        task_id = queue.pop(0)
+        if task_id in tasks and task_id not in ordered:
+            ordered[task_id] = tasks[task_id]
+            queue.extend(tasks[task_id].get("children", []))
+    ordered.update((key, value) for key, value in tasks.items() if key not in ordered)
+    return ordered
+
+
 def load_state(state: dict[str, Any], specs: Specs, script_engine: SafeScriptEngine) -> BpmnWorkflow:
     """Restore an instance saved by `dump_state` onto the cached `specs`."""
     dct = dict(state)
+    dct["tasks"] = parents_first(dct["tasks"], dct["root"])
+    dct["subprocesses"] = {
+        sub_id: {**sub, "tasks": parents_first(sub["tasks"], sub["root"])}
+        for sub_id, sub in dct.get("subprocesses", {}).items()
+    }
     dct["spec"], dct["subprocess_specs"] = specs
     workflow = SERIALIZER.from_dict(dct)
     workflow.script_engine = script_engine

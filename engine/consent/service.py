@@ -138,7 +138,12 @@ def record_task_disclosure(
         if consent is None or consent.case_id != case_id:
             problems.append({"field": "disclosure_consent_id", "message": "Samtykket findes ikke på sagen."})
         elif not consent.covers(recipient_kind, now):
-            why = "er trukket tilbage" if consent.withdrawn_at is not None else "dækker ikke denne modtager"
+            if consent.withdrawn_at is not None and consent.withdrawn_at <= now:
+                why = "er trukket tilbage"
+            elif consent.given_at > now:
+                why = "var ikke givet på tidspunktet for videregivelsen"
+            else:
+                why = "dækker ikke denne modtager"
             problems.append({"field": "disclosure_consent_id", "message": f"Samtykket {why}."})
     elif exception_key:
         exception = session.get(LegalException, exception_key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Uuid
+from sqlalchemy import Column, ForeignKey, String, Table, Uuid, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UtcDateTime, utcnow
@@ -40,6 +40,10 @@ class User(Base):
     locale: Mapped[str] = mapped_column(String(8), default="da")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Mail preferences (PATCH /api/v1/me): one daily digest at `digest_hour` (Danish time) instead of
+    # single reminder mails.
+    reminder_digest: Mapped[bool] = mapped_column(default=False, server_default=false())
+    digest_hour: Mapped[int] = mapped_column(default=8, server_default=text("8"))
 
     groups: Mapped[list[Group]] = relationship(secondary=user_groups, lazy="selectin")
 

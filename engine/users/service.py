@@ -89,3 +89,10 @@ def user_for_token(session: Session, token: str) -> User | None:
     if row is None or not row.user.active:
         return None
     return row.user
+
+
+def group_members(session: Session, group_key: str) -> list[User]:
+    """The active users of group `group_key`, by username (for choosing whom to assign a task)."""
+    query = select(User).join(User.groups).where(Group.key == group_key, User.active).order_by(User.username)
+    return list(session.scalars(query))
+

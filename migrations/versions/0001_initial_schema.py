@@ -125,7 +125,7 @@ def upgrade() -> None:
     op.create_table('case_states',
     sa.Column('case_id', sa.Uuid(), nullable=False),
     sa.Column('serializer_version', sa.String(length=16), nullable=False),
-    sa.Column('state', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('state', sa.JSON(), nullable=False),
     sa.Column('saved_at', engine.db.UtcDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_case_states_case_id_cases'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('case_id', name=op.f('pk_case_states'))

@@ -11,6 +11,8 @@ from flask import render_template
 from flask.typing import ResponseReturnValue
 
 from webui.api import bp
+from webui.api.admin import OutboxItemSchema
+from webui.api.me import MeSchema, MeUpdateSchema
 from webui.api.schemas import (
     AssignSchema,
     CaseCreateSchema,
@@ -53,6 +55,12 @@ OPERATIONS: list[tuple[str, str, str, str | None, str | None, list[dict[str, Any
      ("401", "403", "404", "409", "422")),
     ("/tasks/{task_id}/complete", "post", "Complete a task with data; returns the case's READY tasks",
      "TaskComplete", "Task", TASK_ID, ("401", "403", "404", "409", "422")),
+    ("/me", "get", "The signed-in user's e-mail address, locale and reminder digest", None, "Me", [], ("401",)),
+    ("/me", "patch", "Change the own e-mail address, locale (da/en) or digest (on/off, hour 0-23 Danish time)",
+     "MeUpdate", "Me", [], ("401", "422")),
+    ("/admin/outbox", "get", "Outbox mails by state (default failed), without bodies; administrators",
+     None, "OutboxItem", [{"name": n, "in": "query", "schema": {"type": "string"}}
+                          for n in ("state", "page", "per_page")], ("401", "403", "422")),
 ]
 
 
@@ -70,6 +78,8 @@ def build_spec() -> dict[str, Any]:
         "Task": TaskSchema, "TaskDetail": TaskDetailSchema, "TaskComplete": TaskCompleteSchema,
         "Assign": AssignSchema, "ProcessVersion": ProcessVersionSchema, "Error": ErrorSchema,
     }.items():
+        spec.components.schema(name, schema=schema)
+    for name, schema in {"Me": MeSchema, "MeUpdate": MeUpdateSchema, "OutboxItem": OutboxItemSchema}.items():
         spec.components.schema(name, schema=schema)
     paths: dict[str, dict[str, Any]] = {}
     for path, method, summary, request_schema, response_schema, params, errors in OPERATIONS:

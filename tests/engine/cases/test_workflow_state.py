@@ -64,3 +64,22 @@ def test_three_tasks_in_order_with_round_trips():
         assert _ready_names(workflow) == [expected]
         _complete(workflow, expected)
     assert _round_trip(workflow, specs).is_completed()
+
+
+def test_task_order_in_storage_does_not_matter():
+    """A store may hand the tasks back in any key order (JSONB sorts them); no data may be lost."""
+    import random
+
+    specs = load_specs([(DATA / "three_tasks.bpmn").read_bytes()], "three_tasks")
+    workflow = new_workflow(specs, script_engine())
+    for task in workflow.get_tasks(state=TaskState.READY):
+        task.set_data(received_at="2026-11-23T09:00:00+01:00")
+    run_engine(workflow)
+    _complete(workflow, "t1", first="answer")
+    state = json.loads(json.dumps(dump_state(workflow)))
+    items = list(state["tasks"].items())
+    for seed in range(5):
+        random.Random(seed).shuffle(items)
+        restored = load_state({**state, "tasks": dict(items)}, specs, script_engine())
+        [ready] = restored.get_tasks(state=TaskState.READY, manual=True)
+        assert ready.data["first"] == "answer" and ready.data["received_at"] == "2026-11-23T09:00:00+01:00"

@@ -1,0 +1,145 @@
+"""Scenarios for `henvendelse_voksen` (an inquiry about an adult), through the services on a fixed clock.
+
+An inquiry is received Monday 23 November 2026 09:00 (Copenhagen). Every step loads the case's
+workflow from the database and saves it as JSON again; timers fire only when the worker sweeps.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from engine.consent.service import list_disclosures, record_consent
+from engine.deadlines.models import Timer
+from engine.tasks.models import Task
+from tests.scenarios.conftest import Scenario, cph
+
+RECEIVED = cph(2026, 11, 23, 9)  # a Monday
+PROCESS = "henvendelse_voksen"
+CASEWORKER = "raadgiver-voksen"
+
+
+def inquiry(sc: Scenario, **data):
+    return sc.open(PROCESS, RECEIVED, received_at=RECEIVED.isoformat(), source="citizen", **data)
+
+
+def to_risk_result(sc: Scenario, case, *, acute: bool = False) -> None:
+    """Triage, assignment, one conversation, sparring unless acute, a risk assessment of one's own."""
+    assert sc.groups(case) == {"Task_visitering": "modtagerteam"}
+    assert sc.do(case, "Task_visitering", "modtagerteam", RECEIVED + timedelta(hours=2), triage_decision="forward",
+                 acute=acute) == ["Task_fordel_sag"]
+    assert sc.groups(case) == {"Task_fordel_sag": "teamleder"}
+    assert sc.do(case, "Task_fordel_sag", "teamleder", RECEIVED + timedelta(hours=4),
+                 assigned_caseworker="sc-raadgiver-voksen") == ["Task_samtale"]
+    assert sc.groups(case) == {"Task_samtale": CASEWORKER}
+    ready = sc.do(case, "Task_samtale", CASEWORKER, cph(2026, 11, 25, 10), conversation_alone=True,
+                  interpreter="phone_external", nsc_signs=["threats"], another_conversation="no")
+    if acute:
+        assert ready == ["Task_risiko_forbered_voksen"], "no sparring with the knowledge person when acute"
+    else:
+        assert sc.groups(case) == {"Task_sparring": "vidensperson"}
+        sc.do(case, "Task_sparring", "vidensperson", cph(2026, 11, 26, 10), sparring_anonymised=True)
+    assert sc.groups(case) == {"Task_risiko_forbered_voksen": CASEWORKER}
+    sc.do(case, "Task_risiko_forbered_voksen", CASEWORKER, cph(2026, 11, 27, 10), risk_assessor="own")
+    assert sc.groups(case) == {"Task_risiko_resultat_voksen": CASEWORKER}
+
+
+# --------------------------------------------------------------------------------- 4. shelter and home
+
+
+def test_through_a_shelter_and_back_to_an_own_home(sc):
+    case = inquiry(sc)
+    to_risk_result(sc, case)
+    assert sc.do(case, "Task_risiko_resultat_voksen", CASEWORKER, cph(2026, 12, 1, 10), risk_level="high",
+                 unsafe_home=True) == ["Task_krisecenter"]
+    shelter = record_consent(sc.session, case.id, sc.users[CASEWORKER], given_by="citizen", recipient_kind="shelter",
+                             scope="Henvisning og sikkerhedssituation", purpose="Ophold på krisecenter",
+                             given_at=cph(2026, 12, 1, 11))
+
+    # Admitted Friday 4 December: the shelter's notice is due 3 working days later, at the end of Wednesday 9th.
+    assert sc.do(case, "Task_krisecenter", CASEWORKER, cph(2026, 12, 4, 15), shelter_type="womens_shelter",
+                 anonymous_stay=True, shelter_admitted_at="2026-12-04",
+                 disclosure_consent_id=str(shelter.id)) == ["Task_indskrivning", "Task_koordinerende"]
+    notice = sc.task(case, "Task_indskrivning")
+    assert (notice.candidate_group, notice.due_at, notice.due_rule) == (
+        CASEWORKER, cph(2026, 12, 10), "shelter_notice_3_workdays")
+    assert sc.task(case, "Task_koordinerende").due_at is None
+
+    assert sc.do(case, "Task_koordinerende", CASEWORKER, cph(2026, 12, 7, 10),
+                 coordinating_advice_answer="accepted") == ["Task_indskrivning", "Task_psykolog"]
+    assert sc.do(case, "Task_indskrivning", CASEWORKER, cph(2026, 12, 8, 10), shelter_notice_status="received",
+                 shelter_notice_received_at="2026-12-07") == ["Task_psykolog"]
+    assert sc.do(case, "Task_psykolog", CASEWORKER, cph(2026, 12, 8, 11), psychologist_answer="accepted",
+                 psychologist_hours=10) == ["Task_overgang"]
+    assert sc.do(case, "Task_overgang", CASEWORKER, cph(2027, 2, 1, 10), shelter_discharged_at="2027-02-01",
+                 home_safety_measures=["address_protection", "safe_contact"]) == [
+        "Task_opfoelgning_foranstaltning_voksen"]
+    sc.do(case, "Task_opfoelgning_foranstaltning_voksen", CASEWORKER, cph(2027, 2, 1, 11),
+          measure_started_at="2027-02-01")
+    first = sc.task(case, "Task_opfoelgning_foerste_voksen")
+    # 3 calendar months from 1 February: the end of 1 May, in Danish summer time.
+    assert (first.candidate_group, first.due_at, first.due_rule) == (
+        CASEWORKER, datetime.fromisoformat("2027-05-02T00:00+02:00"), "first_followup_3_months")
+    assert sc.do(case, "Task_opfoelgning_foerste_voksen", CASEWORKER, cph(2027, 4, 20, 10),
+                 continue_followup=False) == []
+    assert sc.status(case) == "closed"
+    [disclosure] = list_disclosures(sc.session, case.id, sc.users[CASEWORKER])
+    assert (disclosure.recipient_kind, disclosure.consent_id) == ("shelter", shelter.id)
+    assert [e.details for e in sc.events(case, "disclosure_recorded")] == [
+        {"recipient_kind": "shelter", "basis": "samtykke"}]
+    police = sc.session.scalars(select(Task).where(Task.case_id == case.id, Task.bpmn_id == "Task_politi")).all()
+    assert police == [], "no threats or violence: the police are not involved"
+
+
+# ----------------------------------------------------------------------------------------- 2. acute
+
+
+def test_acute_inquiry_skips_the_knowledge_person(sc):
+    case = inquiry(sc)
+    to_risk_result(sc, case, acute=True)
+    assert sc.do(case, "Task_risiko_resultat_voksen", CASEWORKER, cph(2026, 11, 27, 12),
+                 risk_level="low") == ["Task_opfoelgning_foranstaltning_voksen"]
+    sparring = sc.session.scalars(select(Task).where(Task.case_id == case.id, Task.bpmn_id == "Task_sparring")).all()
+    assert sparring == []
+
+
+def test_an_inquiry_closed_at_triage_closes_the_case(sc):
+    case = inquiry(sc)
+    closed_at = RECEIVED + timedelta(hours=1)
+    assert sc.do(case, "Task_visitering", "modtagerteam", closed_at, triage_decision="close",
+                 close_reason="Henvist til jobcentret") == []
+    assert sc.status(case) == "closed"
+    assert case.closed_at == closed_at
+
+
+# ------------------------------------------------------------------------------------ 9. follow-up loop
+
+
+def test_follow_up_twice_at_the_chosen_interval_then_close(sc):
+    case = inquiry(sc)
+    to_risk_result(sc, case)
+    assert sc.do(case, "Task_risiko_resultat_voksen", CASEWORKER, cph(2026, 12, 1, 10),
+                 risk_level="low") == ["Task_opfoelgning_foranstaltning_voksen"]
+    sc.do(case, "Task_opfoelgning_foranstaltning_voksen", CASEWORKER, cph(2026, 12, 7, 10),
+          measure_started_at="2026-12-07")
+
+    held = cph(2027, 1, 11, 10)
+    assert sc.do(case, "Task_opfoelgning_foerste_voksen", CASEWORKER, held, continue_followup=True,
+                 followup_interval="P1M") == []
+    for round_ in range(2):
+        [timer] = sc.session.scalars(select(Timer).where(Timer.case_id == case.id, Timer.state == "waiting")).all()
+        due = held + timedelta(days=31 if round_ == 0 else 28)  # P1M by calendar date: 11 Jan → 11 Feb → 11 Mar
+        assert (timer.bpmn_id, timer.due_at) == ("Timer_opfoelgning_interval_voksen", due)
+        assert sc.sweep(due - timedelta(seconds=1)).fired == 0
+        assert sc.ready(case) == []
+        assert sc.sweep(due + timedelta(seconds=1)).fired == 1
+        assert sc.groups(case) == {"Task_opfoelgning_loebende_voksen": CASEWORKER}
+        held = due + timedelta(days=1)
+        sc.do(case, "Task_opfoelgning_loebende_voksen", CASEWORKER, held, continue_followup=round_ == 0,
+              followup_interval="P1M")
+    assert sc.ready(case) == []
+    assert sc.status(case) == "closed"
+    assert case.closed_at == held
+    assert [e.details["bpmn_id"] for e in sc.events(case, "timer_fired")] == [
+        "Timer_opfoelgning_interval_voksen", "Timer_opfoelgning_interval_voksen"]

@@ -1,0 +1,30 @@
+"""The caseworker web UI: server-rendered pages in Danish (English per user), one blueprint per feature."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_login import current_user
+
+from engine.config import Settings
+
+
+def init_app(app: Flask, settings: Settings, keep: frozenset[str] = frozenset()) -> None:
+    """Install security, languages, sign-in, template helpers and the page blueprints.
+
+    `keep`: config keys the caller set explicitly (create_app's overrides); our defaults leave them.
+    """
+    from webui.ui import auth, caseforms, cases, errors, filters, i18n, inbox, profile, referral, security, tasks
+
+    security.configure(app, settings, keep)
+    i18n.configure(app, settings)
+    auth.configure(app)
+    filters.install(app)
+    app.jinja_env.globals["safe_contact_label"] = caseforms.safe_contact_label
+    for blueprint in (auth.bp, inbox.bp, tasks.bp, referral.bp, cases.bp, profile.bp):
+        app.register_blueprint(blueprint)
+    errors.install_routing_errors(app)
+
+    @app.context_processor
+    def _globals() -> dict[str, object]:
+        signed_in = bool(current_user and current_user.is_authenticated)
+        return {"signed_in_user": current_user.user if signed_in else None, "locale": i18n.select_locale()}

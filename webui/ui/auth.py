@@ -1,0 +1,126 @@
+"""Signing in with user name and password (Flask-Login), signing out."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from functools import lru_cache
+from uuid import UUID
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from engine.users.models import User
+from engine.users.service import check_password
+from webui.database import get_session
+from webui.ui import errors
+from webui.ui.security import LOGIN_LIMIT, LOGIN_LIMIT_PER_IP, ip_key, limiter, login_key
+
+bp = Blueprint("auth", __name__)
+errors.install(bp)
+login_manager = LoginManager()
+MAX_PASSWORD = 1024
+
+
+class AuthUser(UserMixin):
+    """The signed-in user for Flask-Login; `user` is the database row of this request."""
+
+    def __init__(self, user: User) -> None:
+        """Wrap `user`."""
+        self.user = user
+
+    def get_id(self) -> str:
+        """The id kept in the session cookie."""
+        return str(self.user.id)
+
+    @property
+    def is_active(self) -> bool:
+        """Deactivated users are signed out on their next request."""
+        return bool(self.user.active)
+
+
+def me() -> User:
+    """The signed-in user's row (views are all `login_required`)."""
+    return current_user.user
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> AuthUser | None:
+    try:
+        uid = UUID(user_id)
+    except ValueError:
+        return None
+    user = get_session().get(User, uid)
+    return AuthUser(user) if user is not None and user.active else None
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return PasswordHasher().hash("casepath-dummy-password")
+
+
+def _spend_like_a_check(password: str) -> None:
+    """Verify against a dummy hash so unknown user names take as long as wrong passwords."""
+    with suppress(VerificationError):
+        PasswordHasher().verify(_dummy_hash(), password)
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to go to after signing in; anything else means the inbox."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")) and "\n" not in target:
+        return target
+    return url_for("inbox.index")
+
+
+def render_login(error: str | None = None, status: int = 200) -> ResponseReturnValue:
+    """The sign-in page (the user name typed is kept after a failed attempt)."""
+    username = (request.form.get("username") or "")[:64] if request.method == "POST" else ""
+    target = request.form.get("next") if request.method == "POST" else request.args.get("next")
+    return render_template("login.html", error=error, next=target or "", username=username), status
+
+
+@bp.route("/log-ind", methods=["GET", "POST"])
+@limiter.limit(LOGIN_LIMIT, key_func=login_key, methods=["POST"])
+@limiter.limit(LOGIN_LIMIT_PER_IP, key_func=ip_key, methods=["POST"])
+def login() -> ResponseReturnValue:
+    """Show the sign-in form; check the password; start a fresh session."""
+    if current_user.is_authenticated:
+        return redirect(url_for("inbox.index"))
+    if request.method == "GET":
+        return render_login()
+    username = (request.form.get("username") or "").strip()[:64]
+    password = (request.form.get("password") or "")[:MAX_PASSWORD]
+    user = get_session().scalar(select(User).where(User.username == username)) if username else None
+    if user is None:
+        _spend_like_a_check(password)
+    elif check_password(user, password):
+        target = safe_next(request.form.get("next"))
+        session.clear()  # a new session on sign-in (no fixation); it also renews the CSRF token
+        login_user(AuthUser(user))
+        session.permanent = True
+        return redirect(target)
+    return render_login(_("Forkert brugernavn eller adgangskode."))
+
+
+@bp.post("/log-ud")
+@login_required
+def logout() -> ResponseReturnValue:
+    """End the session."""
+    logout_user()
+    session.clear()
+    flash(_("Du er logget ud."), "info")
+    return redirect(url_for("auth.login"))
+
+
+def configure(app: Flask) -> None:
+    """Install Flask-Login."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Log ind for at se siden.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"

@@ -1,0 +1,92 @@
+"""Jinja filters and globals: Danish dates in the configured zone, deadline states, labels."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, get_locale, to_user_timezone
+from flask_babel import lazy_gettext as _l
+
+from engine.deadlines.rules import calendar
+
+OVERDUE = "overdue"
+AT_RISK = "at_risk"
+
+UNIT_NAMES = {"hours": _l("timer"), "days": _l("kalenderdage"), "working_days": _l("arbejdsdage"),
+              "months": _l("måneder")}
+RECIPIENT_NAMES = {
+    "police": _l("Politiet"), "security_consultant": _l("Sikkerhedskonsulent"), "shelter": _l("Krisecenter"),
+    "other_department": _l("Anden afdeling"), "school": _l("Skole"), "day_care": _l("Dagtilbud"),
+    "doctor": _l("Læge"), "red": _l("RED Rådgivning / Etnisk Ung"), "viso": _l("VISO"), "interpreter": _l("Tolk"),
+    "other_municipality": _l("Anden kommune"), "other": _l("Anden modtager"),
+    "siri_travelling_team": _l("SIRI's rejsehold"),
+}
+GIVER_NAMES = {"citizen": _l("Borgeren"), "guardian": _l("Forældremyndighedsindehaveren")}
+TIMER_STATES = {"cancelled": _l("Overholdt"), "waiting": _l("Åben"), "fired": _l("Overskredet")}
+CASE_STATES = {"open": _l("Åben"), "closed": _l("Afsluttet")}
+TASK_STATES = {"READY": _l("Åben"), "COMPLETED": _l("Udført"), "CANCELLED": _l("Annulleret")}
+
+
+def _is_danish() -> bool:
+    locale = get_locale()
+    return locale is None or locale.language == "da"
+
+
+def local_datetime(value: datetime | None) -> str:
+    """`21. nov. 2026 kl. 14:30` (Danish) or `21 Nov 2026, 14:30`, in the configured zone."""
+    if value is None:
+        return ""
+    pattern = "d. MMM yyyy 'kl.' HH:mm" if _is_danish() else "d MMM yyyy, HH:mm"
+    return format_datetime(value, pattern)
+
+
+def local_date(value: datetime | None) -> str:
+    """`21. nov. 2026` (Danish) or `21 Nov 2026`; datetimes are first put in the configured zone."""
+    if value is None:
+        return ""
+    return format_date(value, "d. MMM yyyy" if _is_danish() else "d MMM yyyy")
+
+
+def due(value: datetime | None) -> str:
+    """A deadline: day-based deadlines end at local midnight, shown as `21. mar. 2027 kl. 24:00`."""
+    if value is None:
+        return ""
+    local = to_user_timezone(value)
+    if (local.hour, local.minute, local.second) == (0, 0, 0):
+        day = local_date(local - timedelta(days=1))
+        return f"{day} kl. 24:00" if _is_danish() else f"{day}, 24:00"
+    return local_datetime(value)
+
+
+def iso(value: datetime | None) -> str:
+    """Machine-readable instant for <time datetime>."""
+    return value.astimezone(UTC).isoformat() if value is not None else ""
+
+
+def deadline_status(due_at: datetime | None, now: datetime | None = None) -> str | None:
+    """`overdue`, `at_risk` (less than one working day left) or None."""
+    if due_at is None:
+        return None
+    now = now or datetime.now(UTC)
+    cal = calendar()
+    if cal.is_overdue(now, due_at):
+        return OVERDUE
+    if cal.is_at_risk(now, due_at):
+        return AT_RISK
+    return None
+
+
+def label(mapping: dict[str, Any], key: str | None) -> str:
+    """A translated label from one of the tables above, or the key itself."""
+    return str(mapping.get(key or "", key or ""))
+
+
+def install(app: Flask) -> None:
+    """Register the filters and globals on the app's Jinja environment."""
+    app.jinja_env.filters.update(datetime=local_datetime, date=local_date, due=due, iso=iso)
+    app.jinja_env.globals.update(
+        deadline_status=deadline_status, label=label, UNIT_NAMES=UNIT_NAMES, RECIPIENT_NAMES=RECIPIENT_NAMES,
+        GIVER_NAMES=GIVER_NAMES, TIMER_STATES=TIMER_STATES, CASE_STATES=CASE_STATES, TASK_STATES=TASK_STATES,
+    )

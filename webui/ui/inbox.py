@@ -1,0 +1,104 @@
+"""The inbox ("/"): my tasks, my groups' unclaimed tasks and, for team leads, every open task."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import Blueprint, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from engine.cases.service import SUPERVISOR_GROUPS
+from engine.tasks.service import TaskPage
+from engine.users.service import group_members
+from webui.database import get_session
+from webui.ui import errors
+from webui.ui.auth import me, render_login
+from webui.ui.queries import inbox_tasks, process_choices
+
+bp = Blueprint("inbox", __name__)
+errors.install(bp)
+
+PER_PAGE = 20
+DUE_CHOICES = (1, 3, 7, 14, 30)
+REFERENCE_MAX = 20
+
+
+@dataclass(frozen=True)
+class Section:
+    """One task list of the inbox."""
+
+    scope: str
+    title: Any
+    param: str
+    page: int
+    result: TaskPage
+
+    @property
+    def pages(self) -> int:
+        """Number of pages (at least 1)."""
+        return max(1, -(-self.result.total // PER_PAGE))
+
+    @property
+    def page_numbers(self) -> list[int]:
+        """The first, the last and the pages near the current one."""
+        near = range(max(1, self.page - 3), min(self.pages, self.page + 3) + 1)
+        return sorted({1, self.pages, *near})
+
+
+SECTIONS = (
+    ("mine", _l("Mine opgaver"), "side_mine"),
+    ("candidate", _l("Gruppens opgaver"), "side_gruppe"),
+    ("all", _l("Alle åbne opgaver"), "side_alle"),
+)
+
+
+def _page(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 10_000))
+    except ValueError:
+        return 1
+
+
+def _filters(args: Any) -> dict[str, Any]:
+    days = args.get("frist", "")
+    return {
+        "process_key": (args.get("proces") or "").strip()[:255] or None,
+        "reference": (args.get("sag") or "").strip()[:REFERENCE_MAX] or None,
+        "days": int(days) if days.isdigit() and int(days) in DUE_CHOICES else None,
+    }
+
+
+def page_url(param: str, page: int) -> str:
+    """The inbox URL with the current filters and `param` set to `page`."""
+    args = request.args.to_dict()
+    args[param] = str(page)
+    return url_for("inbox.index", **args)
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    """The inbox; signed-out visitors get the sign-in form."""
+    if not current_user.is_authenticated:
+        return render_login()
+    user, session = me(), get_session()
+    filters = _filters(request.args)
+    due_before = datetime.now(UTC) + timedelta(days=filters["days"]) if filters["days"] else None
+    supervisor = user.in_any(*SUPERVISOR_GROUPS)
+    sections = []
+    for scope, title, param in SECTIONS:
+        if scope == "all" and not supervisor:
+            continue
+        page = _page(request.args.get(param))
+        result = inbox_tasks(session, user, scope, process_key=filters["process_key"], reference=filters["reference"],
+                             due_before=due_before, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+        sections.append(Section(scope, title, param, page, result))
+    groups = {t.candidate_group for s in sections for t in s.result.items if t.candidate_group} if supervisor else set()
+    members = {group: group_members(session, group) for group in sorted(groups)}
+    processes = process_choices(session)
+    return render_template("inbox.html", sections=sections, filters=filters, processes=processes,
+                           process_names=dict(processes), due_choices=DUE_CHOICES, members=members,
+                           supervisor=supervisor, page_url=page_url, me=user)

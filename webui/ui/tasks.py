@@ -1,0 +1,166 @@
+"""The task page ("/opgaver/<task_id>", linked from reminder e-mails) and the task actions."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from engine.cases.service import SUPERVISOR_GROUPS, can_view_case
+from engine.deadlines.rules import get_rule
+from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from engine.tasks import service
+from engine.tasks.models import READY, Task
+from engine.users.service import group_members
+from webui.database import get_session
+from webui.ui import errors, integrations
+from webui.ui.auth import me, safe_next
+from webui.ui.formdata import coerce, raw_values
+from webui.ui.forms import field_id, field_labels, form_schema, render_form
+
+bp = Blueprint("tasks", __name__, url_prefix="/opgaver")
+errors.install(bp)
+
+
+def _tz() -> str:
+    return current_app.config["CASEPATH"].timezone
+
+
+def _schema(task: Task) -> dict[str, Any] | None:
+    session = get_session()
+    schema = form_schema(service.task_form(session, task))
+    recipient = service.task_properties(session, task).get("disclosure_recipient")
+    if schema and recipient:
+        consents = integrations.case_consents(session, task.case_id, me())
+        schema = integrations.with_disclosure_choices(
+            schema, consents[0] if consents else [], integrations.legal_exceptions(session), recipient)
+    return schema
+
+
+def _render(task: Task, values: dict[str, Any] | None = None, field_errors: dict[str, str] | None = None,
+            general: list[str] | None = None, status: int = 200) -> ResponseReturnValue:
+    session, user = get_session(), me()
+    schema = _schema(task) if task.state == READY else None
+    field_errors = field_errors or {}
+    labels = field_labels(schema or {})
+    properties = service.task_properties(session, task)
+    rule = None
+    if task.due_rule:
+        try:
+            rule = get_rule(session, task.due_rule)
+        except NotFound:
+            rule = None
+    contact = integrations.safe_contact(session, task.case_id)
+    region = getattr(current_app.config["CASEPATH"], "region", "")
+    kind = properties.get("directory_kind")
+    may_work = task.state == READY and (task.assignee_id == user.id or (
+        task.assignee_id is None and task.candidate_group in user.group_keys))
+    supervisor = user.in_any(*SUPERVISOR_GROUPS)
+    return render_template(
+        "task.html", task=task, form_html=render_form(schema, values, field_errors, tz=_tz()), has_form=bool(schema),
+        error_list=[(field_id(k), labels[k], field_errors[k]) for k in labels if k in field_errors],
+        general_errors=general or [], properties=properties, rule=rule, contact=contact,
+        contact_flags=integrations.safe_contact_flags(contact), directory=integrations.directory_entries(
+            session, kind, region) if kind else [], may_work=may_work, supervisor=supervisor,
+        members=group_members(session, task.candidate_group) if supervisor and task.candidate_group else [],
+        case_visible=can_view_case(session, task.case, user), me=user,
+    ), status
+
+
+@bp.get("/<uuid:task_id>")
+@login_required
+def show(task_id: UUID) -> ResponseReturnValue:
+    """The task with its form, action card, deadline and safe-contact instructions."""
+    return _render(service.get_task(get_session(), task_id, me()))
+
+
+@bp.post("/<uuid:task_id>")
+@login_required
+def complete(task_id: UUID) -> ResponseReturnValue:
+    """Convert the submitted strings, complete the task, or show the Danish errors beside the fields."""
+    session, user = get_session(), me()
+    task = service.get_task(session, task_id, user)
+    if task.state != READY:
+        flash(_("Opgaven er ikke længere åben."), "error")
+        return redirect(url_for("inbox.index"))
+    schema = _schema(task)
+    data, problems = coerce(schema, request.form, tz=_tz())
+    if not problems:
+        try:
+            service.complete(session, task_id, data, user)
+        except InvalidInput as exc:
+            session.rollback()
+            problems, general = _split_problems(exc, field_labels(schema or {}))
+            task = service.get_task(session, task_id, user)
+            return _render(task, raw_values(schema, request.form), problems, general, 422)
+        except Conflict:
+            session.rollback()
+            flash(_("Opgaven er ikke længere åben, eller en anden har taget den."), "error")
+            return redirect(url_for("inbox.index"))
+        flash(_("Opgaven »%(name)s« er udført.", name=task.name), "success")
+        return redirect(url_for("inbox.index"))
+    return _render(task, raw_values(schema, request.form), problems, None, 422)
+
+
+def _split_problems(exc: InvalidInput, labels: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """({field: message} for the form's fields, messages for the top of the form)."""
+    # The engine answers in Danish; known messages are shown in the user's language.
+    fields = {d["field"]: _(str(d.get("message", ""))) for d in exc.details if d.get("field") in labels}
+    general = [f"{d['field']}: {d.get('message', '')}" for d in exc.details
+               if d.get("field") and d.get("field") not in labels]
+    elements = [str(d["element_id"]) for d in exc.details if d.get("element_id")]
+    if elements:
+        general.append(_("Processen kunne ikke fortsætte (fejl i diagrammet ved elementet %(id)s). "
+                         "Kontakt teamlederen.", id=elements[0]))
+    if not fields and not general:
+        general.append(_("Opgaven kunne ikke udføres. Kontakt teamlederen, hvis fejlen bliver ved."))
+    return fields, general
+
+
+def _action(task_id: UUID, action: str) -> ResponseReturnValue:
+    session, user = get_session(), me()
+    messages = {"claim": _("Du har taget opgaven."), "unclaim": _("Opgaven er lagt tilbage til gruppen."),
+                "assign": _("Opgaven er fordelt.")}
+    try:
+        if action == "claim":
+            service.claim(session, task_id, user)
+        elif action == "unclaim":
+            service.unclaim(session, task_id, user)
+        else:
+            service.assign(session, task_id, (request.form.get("username") or "").strip()[:64], user)
+        flash(messages[action], "success")
+    except Conflict:
+        session.rollback()
+        flash(_("Opgaven er ikke længere åben, eller en anden har taget den."), "error")
+    except PermissionDenied:
+        session.rollback()
+        flash(_("Du har ikke adgang til at gøre dette."), "error")
+    except InvalidInput:
+        session.rollback()
+        flash(_("Vælg en aktiv bruger i opgavens gruppe."), "error")
+    return redirect(safe_next(request.form.get("next")))
+
+
+@bp.post("/<uuid:task_id>/tag")
+@login_required
+def claim(task_id: UUID) -> ResponseReturnValue:
+    """Take an unclaimed task of one of my groups."""
+    return _action(task_id, "claim")
+
+
+@bp.post("/<uuid:task_id>/laeg-tilbage")
+@login_required
+def unclaim(task_id: UUID) -> ResponseReturnValue:
+    """Give the task back to its group."""
+    return _action(task_id, "unclaim")
+
+
+@bp.post("/<uuid:task_id>/fordel")
+@login_required
+def assign(task_id: UUID) -> ResponseReturnValue:
+    """A team lead gives the task to a member of its group."""
+    return _action(task_id, "assign")
