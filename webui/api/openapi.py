@@ -12,6 +12,9 @@ from flask.typing import ResponseReturnValue
 
 from webui.api import bp
 from webui.api.admin import OutboxItemSchema
+from webui.api.consents import ConsentSchema, DisclosureSchema, SafeContactSchema
+from webui.api.deadlines import DeadlineRuleSchema, DeadlineRuleUpdateSchema
+from webui.api.directory import DirectoryEntrySchema
 from webui.api.me import MeSchema, MeUpdateSchema
 from webui.api.schemas import (
     AssignSchema,
@@ -33,6 +36,7 @@ ERRORS = {
     "422": "Validation failed; details list each problem",
 }
 TASK_ID = [{"name": "task_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}]
+RULE_KEY = [{"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}]
 CASE_ID = [{"name": "case_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}]
 
 # (path, method, summary, request schema, response schema, parameters, error codes)
@@ -61,6 +65,33 @@ OPERATIONS: list[tuple[str, str, str, str | None, str | None, list[dict[str, Any
     ("/admin/outbox", "get", "Outbox mails by state (default failed), without bodies; administrators",
      None, "OutboxItem", [{"name": n, "in": "query", "schema": {"type": "string"}}
                           for n in ("state", "page", "per_page")], ("401", "403", "422")),
+    ("/deadline-rules", "get", "Deadline rules (statutory deadlines as data)", None, "DeadlineRule", [], ("401",)),
+    ("/deadline-rules/{key}", "get", "One deadline rule", None, "DeadlineRule", RULE_KEY, ("401", "404")),
+    ("/deadline-rules/{key}", "patch", "Change a rule (administrators); affects timers created afterwards",
+     "DeadlineRuleUpdate", "DeadlineRule", RULE_KEY, ("401", "403", "404", "422")),
+    ("/deadline-rules/{key}/due", "get", "When the rule's deadline runs out counted from `from` (ISO 8601 with offset)",
+     None, None, RULE_KEY + [{"name": "from", "in": "query", "required": True, "schema": {"type": "string"}}],
+     ("401", "404", "422")),
+    ("/deadline-rules/{key}/changes", "get", "Recorded changes of a rule", None, None, RULE_KEY, ("401", "404")),
+    ("/cases/{case_id}/consents", "get", "The case's consents", None, "Consent", CASE_ID, ("401", "404")),
+    ("/cases/{case_id}/consents", "post", "Record a consent (who, to whom, what, why)", "Consent", "Consent", CASE_ID,
+     ("401", "404", "422")),
+    ("/consents/{consent_id}/withdraw", "post", "Withdraw a consent", None, "Consent",
+     [{"name": "consent_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}],
+     ("401", "404", "409")),
+    ("/cases/{case_id}/disclosures", "get", "Every disclosure made in the case", None, "Disclosure", CASE_ID,
+     ("401", "404")),
+    ("/cases/{case_id}/safe-contact", "get", "Safe-contact instructions", None, "SafeContact", CASE_ID, ("401", "404")),
+    ("/cases/{case_id}/safe-contact", "put", "Replace safe-contact instructions", "SafeContact", "SafeContact",
+     CASE_ID, ("401", "404", "422")),
+    ("/legal-exceptions", "get", "Legal bases for sharing without consent", None, None, [], ("401",)),
+    ("/directory", "get", "External actors (`kind`, `region`; default: the municipality's region)", None,
+     "DirectoryEntry", [], ("401",)),
+    ("/directory", "post", "Add an external actor (administrators)", "DirectoryEntry", "DirectoryEntry", [],
+     ("401", "403", "422")),
+    ("/directory/{entry_id}", "patch", "Change an external actor (administrators)", "DirectoryEntry", "DirectoryEntry",
+     [{"name": "entry_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}],
+     ("401", "403", "404", "422")),
 ]
 
 
@@ -81,14 +112,19 @@ def build_spec() -> dict[str, Any]:
         spec.components.schema(name, schema=schema)
     for name, schema in {"Me": MeSchema, "MeUpdate": MeUpdateSchema, "OutboxItem": OutboxItemSchema}.items():
         spec.components.schema(name, schema=schema)
+    for name, schema in {
+        "DeadlineRule": DeadlineRuleSchema, "DeadlineRuleUpdate": DeadlineRuleUpdateSchema, "Consent": ConsentSchema,
+        "Disclosure": DisclosureSchema, "SafeContact": SafeContactSchema, "DirectoryEntry": DirectoryEntrySchema,
+    }.items():
+        spec.components.schema(name, schema=schema)
     paths: dict[str, dict[str, Any]] = {}
     for path, method, summary, request_schema, response_schema, params, errors in OPERATIONS:
         operation: dict[str, Any] = {"summary": summary, "security": [{"bearer": []}], "parameters": params}
         if request_schema:
             operation["requestBody"] = {"content": {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{request_schema}"}}}}
-        responses: dict[str, Any] = {"200": {"description": "OK", "content": {"application/json": {
-            "schema": {"$ref": f"#/components/schemas/{response_schema}"}}}}}
+        body = {"$ref": f"#/components/schemas/{response_schema}"} if response_schema else {"type": "object"}
+        responses: dict[str, Any] = {"200": {"description": "OK", "content": {"application/json": {"schema": body}}}}
         for code in errors:
             responses[code] = {"description": ERRORS[code], "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Error"}}}}
