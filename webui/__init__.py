@@ -23,11 +23,11 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     )
     app.config.update(overrides)
 
-    from engine.deadlines.rules import configure_calendar
+    from engine.setup import configure
     from webui import database, ui
     from webui.api import init_app as init_api
 
-    configure_calendar(settings.extra_closed_days, settings.timezone)
+    configure(settings)
     database.init_app(app)
     init_api(app)
     ui.init_app(app, settings, keep=frozenset(overrides))  # after the API: it exempts the API from CSRF

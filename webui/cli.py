@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from engine.bpmn import BpmnValidationError
 from engine.config import ConfigError, Settings
 from engine.db import make_engine, make_session_factory
-from engine.deadlines.rules import configure_calendar
 from engine.deadlines.worker import sweep
 from engine.errors import DomainError
 from engine.migrate import upgrade
 from engine.process_models.service import deploy as deploy_file
+from engine.setup import configure
 from engine.users import service as users
 
 DEMO_USERS = [
@@ -35,7 +35,7 @@ WORKFLOWS_DIR = Path(__file__).resolve().parent.parent / "workflows"
 def _settings() -> Settings:
     try:
         settings = Settings.from_env()
-        configure_calendar(settings.extra_closed_days, settings.timezone)
+        configure(settings)
         return settings
     except (ConfigError, DomainError) as exc:
         raise click.ClickException(getattr(exc, "message", str(exc))) from exc
@@ -185,7 +185,6 @@ def _parse_now(value: str | None, settings: Settings) -> datetime | None:
 @click.option("--now", "now_text", default=None, help="With --once and CASEPATH_TESTING=1: sweep as of this instant.")
 def worker(once: bool, now_text: str | None) -> None:
     """Fire due timers, queue deadline reminders and send mail: every CASEPATH_WORKER_INTERVAL seconds, or once."""
-    from engine import notifications
     from engine.notifications import reminders
     from engine.notifications.outbox import send_pending
 
@@ -195,8 +194,6 @@ def worker(once: bool, now_text: str | None) -> None:
         raise click.ClickException("--now only works with --once")
     factory = make_session_factory(make_engine(settings.database_url))
     if once:
-        notifications.configure(settings)
-
         def clock() -> datetime:
             return now or datetime.now(UTC)
 

@@ -4,24 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, ValidationError, fields, validate
 
-from engine import notifications
 from engine.notifications.preferences import update_preferences
 from engine.notifications.rendering import LOCALES
 from webui.api import bp
 from webui.api.auth import current_user, token_required
 from webui.api.cases import json_body
 from webui.database import get_session
-
-
-@bp.record
-def _configure_notifications(state: BlueprintSetupState) -> None:
-    # A team lead's assignment queues a mail inside the request; its link and Message-ID need this
-    # app's CASEPATH_BASE_URL and MAIL_FROM (the worker configures its own).
-    notifications.configure(state.app.config["CASEPATH"])
 
 
 class StrictBoolean(fields.Boolean):
