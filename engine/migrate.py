@@ -20,7 +20,7 @@ def alembic_config(engine: Engine | None = None, url: str | None = None) -> Conf
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Upgrade the database behind `engine` to `revision`."""
     cfg = alembic_config()
     with engine.begin() as connection:

@@ -1,5 +1,6 @@
 """Import every model so `Base.metadata` is complete (for Alembic and tests)."""
 
+from engine.cases.access import CaseAccess
 from engine.cases.models import Case, CaseEvent, CaseSequence, CaseState
 from engine.consent.models import Consent, Disclosure, LegalException, SafeContact
 from engine.db import Base
@@ -7,7 +8,7 @@ from engine.deadlines.models import DeadlineRule, DeadlineRuleChange, Timer
 from engine.directory.models import DirectoryEntry
 from engine.forms.models import FormVersion
 from engine.notifications.models import DeadlineNotice, OutboxMail
-from engine.process_models.models import LaneGroup, ProcessVersion
+from engine.process_models.models import LaneGroup, ProcessDraft, ProcessVersion
 from engine.tasks.models import Task
 from engine.users.models import ApiToken, Group, User
 
@@ -15,6 +16,7 @@ __all__ = [
     "ApiToken",
     "Base",
     "Case",
+    "CaseAccess",
     "CaseEvent",
     "CaseSequence",
     "CaseState",
@@ -29,6 +31,7 @@ __all__ = [
     "LaneGroup",
     "LegalException",
     "OutboxMail",
+    "ProcessDraft",
     "ProcessVersion",
     "SafeContact",
     "Task",

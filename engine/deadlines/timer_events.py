@@ -64,34 +64,29 @@ def _is_duration(value: Any) -> bool:
     return isinstance(value, str) and value.strip().upper().startswith("P")
 
 
-class CaseTimeDateTimer(TimeDateEventDefinition):
+class _InstantTimer:
+    """Shared `has_fired`: the expression gives a duration (from now) or an instant; compare with the clock."""
+
+    expression: str
+
+    def has_fired(self, my_task: Any) -> bool:
+        event_value = my_task._get_internal_data("event_value")
+        if event_value is None:
+            value = my_task.workflow.script_engine.evaluate(my_task, self.expression)
+            due = add_iso_duration(task_now(my_task), value) if _is_duration(value) else to_instant(value)
+            event_value = due.isoformat()
+            my_task._set_internal_data(event_value=event_value)
+        if datetime.fromisoformat(event_value) <= task_now(my_task):
+            my_task._set_internal_data(event_fired=True)
+        return my_task._get_internal_data("event_fired", False)
+
+
+class CaseTimeDateTimer(_InstantTimer, TimeDateEventDefinition):
     """A timer at an instant (timeDate)."""
 
-    def has_fired(self, my_task: Any) -> bool:
-        event_value = my_task._get_internal_data("event_value")
-        if event_value is None:
-            value = my_task.workflow.script_engine.evaluate(my_task, self.expression)
-            due = add_iso_duration(task_now(my_task), value) if _is_duration(value) else to_instant(value)
-            event_value = due.isoformat()
-            my_task._set_internal_data(event_value=event_value)
-        if datetime.fromisoformat(event_value) <= task_now(my_task):
-            my_task._set_internal_data(event_fired=True)
-        return my_task._get_internal_data("event_fired", False)
 
-
-class CaseDurationTimer(DurationTimerEventDefinition):
+class CaseDurationTimer(_InstantTimer, DurationTimerEventDefinition):
     """A timer after a duration (timeDuration); an expression may also give an absolute instant."""
-
-    def has_fired(self, my_task: Any) -> bool:
-        event_value = my_task._get_internal_data("event_value")
-        if event_value is None:
-            value = my_task.workflow.script_engine.evaluate(my_task, self.expression)
-            due = add_iso_duration(task_now(my_task), value) if _is_duration(value) else to_instant(value)
-            event_value = due.isoformat()
-            my_task._set_internal_data(event_value=event_value)
-        if datetime.fromisoformat(event_value) <= task_now(my_task):
-            my_task._set_internal_data(event_fired=True)
-        return my_task._get_internal_data("event_fired", False)
 
 
 class CaseCycleTimer(CycleTimerEventDefinition):

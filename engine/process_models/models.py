@@ -45,3 +45,16 @@ class LaneGroup(Base):
 
     lane_name: Mapped[str] = mapped_column(String(255), primary_key=True)
     group_key: Mapped[str] = mapped_column(String(64))
+
+
+class ProcessDraft(Base):
+    """The team lead's unsaved work on a process: one draft per key, overwritten on every save."""
+
+    __tablename__ = "process_drafts"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    bpmn_xml: Mapped[bytes] = mapped_column(LargeBinary)
+    # form key -> form-js schema, edited with the diagram and deployed with it
+    forms: Mapped[dict[str, dict]] = mapped_column(JsonType, default=dict)
+    saved_by: Mapped[str] = mapped_column(String(64))
+    saved_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engine.bpmn import BpmnValidationError, Problem, parse_xml, validate_bpmn
+from engine.bpmn import BpmnValidationError, Problem, ValidatedBpmn, parse_xml, validate_bpmn
 from engine.deadlines.models import DeadlineRule
 from engine.deadlines.timers import rule_key_of
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from engine.forms.models import FormVersion
 from engine.forms.service import resolve_forms
 from engine.process_models.models import ProcessVersion
 from engine.users.models import User
@@ -23,6 +24,7 @@ DEPLOYER_GROUPS = ("teamleder", "admin")
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 TIMER_TAGS = ("timeDate", "timeDuration", "timeCycle")
+NEW_FORM = "new"  # in UploadCheck.pinned: an uploaded form that deploying would store as a new version
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,58 @@ def _check_rule_keys(session: Session, data: bytes) -> None:
         raise BpmnValidationError(problems)
 
 
+@dataclass
+class UploadCheck:
+    """What validating an upload found: problems (none = deployable) and what storing it needs."""
+
+    problems: list[Problem] = field(default_factory=list)
+    validated: ValidatedBpmn | None = None
+    dependency_ids: list[str] = field(default_factory=list)
+    pinned: dict[str, str] = field(default_factory=dict)  # form key -> form version id, or NEW_FORM
+
+
+def _check_permission(actor: User | None) -> None:
+    if actor is not None and not actor.in_any(*DEPLOYER_GROUPS):
+        raise PermissionDenied("only team leads and administrators may deploy process models")
+
+
+def validate_upload(
+    session: Session,
+    data: bytes,
+    *,
+    actor: User | None,
+    filename: str = "upload.bpmn",
+    max_bytes: int = 2 * 1024 * 1024,
+    forms: Mapping[str, bytes] | None = None,
+) -> UploadCheck:
+    """Check a BPMN file (and its forms) exactly as `deploy` does, storing nothing.
+
+    Returns every problem found (element-level where possible) and, when there are none, the
+    validated document, the pinned dependencies and the form versions it would pin (NEW_FORM for
+    an uploaded form that would become a new version). Raises PermissionDenied only.
+    """
+    _check_permission(actor)
+    if len(data) > max_bytes:
+        return UploadCheck([Problem(None, None, f"the file is larger than {max_bytes} bytes")])
+    try:
+        extra, dependency_ids = _resolve_dependencies(session, data)
+        validated = validate_bpmn(data, filename=filename, extra_documents=extra)
+        _check_rule_keys(session, data)
+    except BpmnValidationError as exc:
+        return UploadCheck(list(exc.problems))
+    tasks = [task for process_tasks in validated.user_tasks.values() for task in process_tasks]
+    savepoint = session.begin_nested()  # resolving stores uploaded forms; undo that here
+    try:
+        pinned, problems = resolve_forms(session, tasks, forms or {}, actor.username if actor else "system")
+    finally:
+        savepoint.rollback()
+    ids = [UUID(value) for value in pinned.values()]
+    stored = session.scalars(select(FormVersion.id).where(FormVersion.id.in_(ids))) if ids else []
+    existing = {str(form_id) for form_id in stored}
+    pinned = {key: value if value in existing else NEW_FORM for key, value in pinned.items()}
+    return UploadCheck(problems, validated, dependency_ids, pinned)
+
+
 def deploy(
     session: Session,
     data: bytes,
@@ -129,18 +183,24 @@ def deploy(
     the bytes of a process's latest version with the same forms creates nothing. Raises
     BpmnValidationError (nothing stored) when the file or a form is not deployable.
     """
-    if actor is not None and not actor.in_any(*DEPLOYER_GROUPS):
-        raise PermissionDenied("only team leads and administrators may deploy process models")
-    if len(data) > max_bytes:
-        raise BpmnValidationError([Problem(None, None, f"the file is larger than {max_bytes} bytes")])
+    _check_permission(actor)
     if len(comment) > 2000:
         raise InvalidInput("comment is longer than 2000 characters")
-    extra, dependency_ids = _resolve_dependencies(session, data)
-    validated = validate_bpmn(data, filename=filename, extra_documents=extra)
-    _check_rule_keys(session, data)
+    check = validate_upload(session, data, actor=actor, filename=filename, max_bytes=max_bytes, forms=forms)
+    if check.problems or check.validated is None:
+        session.rollback()
+        raise BpmnValidationError(check.problems)
+    return _store(session, data, check, actor=actor, filename=filename, comment=comment, forms=forms or {})
+
+
+def _store(session: Session, data: bytes, check: UploadCheck, *, actor: User | None, filename: str, comment: str,
+           forms: Mapping[str, bytes]) -> list[Deployed]:
+    """Store a validated upload: its forms, then one new version per executable process; commit."""
+    assert check.validated is not None
+    validated = check.validated
     actor_name = actor.username if actor else "system"
     tasks = [task for process_tasks in validated.user_tasks.values() for task in process_tasks]
-    pinned, problems = resolve_forms(session, tasks, forms or {}, actor_name)
+    pinned, problems = resolve_forms(session, tasks, forms, actor_name)
     if problems:
         session.rollback()
         raise BpmnValidationError(problems)
@@ -161,10 +221,10 @@ def deploy(
             sha256=sha,
             bpmn_xml=data,
             filename=filename[:255],
-            dependencies=dependency_ids,
+            dependencies=check.dependency_ids,
             forms=pinned,
             deployed_by_id=actor.id if actor else None,
-            deployed_by=actor.username if actor else "system",
+            deployed_by=actor_name,
             comment=comment,
         )
         session.add(version)

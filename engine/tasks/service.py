@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine import notifications
 from engine.cases import events
+from engine.cases.models import Case
 from engine.cases.runtime import find_ready_task, load_case_run, run_engine, specs_for
 from engine.cases.service import SUPERVISOR_GROUPS, check_data, lock_case
 from engine.clock import Clock, system_clock
@@ -45,8 +46,14 @@ def list_tasks(
     due_before: datetime | None = None,
     limit: int = 50,
     offset: int = 0,
+    *,
+    process_key: str | None = None,
+    reference: str | None = None,
 ) -> TaskPage:
-    """READY tasks: the user's own (mine), their groups' unclaimed ones (candidate), or all."""
+    """READY tasks: the user's own (mine), their groups' unclaimed ones (candidate), or all.
+
+    Optional filters: a case, a due limit, a process key, a case reference.
+    """
     query = select(Task).where(Task.state == READY)
     if scope == "mine":
         query = query.where(Task.assignee_id == user.id)
@@ -59,6 +66,11 @@ def list_tasks(
         raise InvalidInput(f"scope must be one of {', '.join(SCOPES)}")
     if case_id is not None:
         query = query.where(Task.case_id == case_id)
+    if process_key:
+        query = query.where(Task.process_version_id.in_(
+            select(ProcessVersion.id).where(ProcessVersion.key == process_key)))
+    if reference:
+        query = query.where(Task.case_id.in_(select(Case.id).where(Case.reference == reference)))
     if due_before is not None:
         query = query.where(Task.due_at < due_before)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0

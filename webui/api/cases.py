@@ -8,12 +8,13 @@ from flask import request
 from flask.typing import ResponseReturnValue
 
 from engine.cases import service
+from engine.cases.access import READ_CASE, READ_TIMELINE, access_log, log_access
 from engine.cases.models import Case
 from engine.errors import InvalidInput
 from engine.tasks.models import Task
 from webui.api import bp
 from webui.api.auth import current_user, token_required
-from webui.api.schemas import CaseCreateSchema, CaseEventSchema, CaseSchema, TaskSchema
+from webui.api.schemas import CaseCreateSchema, CaseEventSchema, CaseSchema, TaskSchema, local_iso
 from webui.database import get_session
 
 _case = CaseSchema()
@@ -47,13 +48,29 @@ def get_case(case_id: UUID) -> ResponseReturnValue:
     """A case and its READY tasks."""
     session = get_session()
     case = service.get_case(session, case_id, current_user())
-    return dump_case(case, service.ready_tasks(session, case_id))
+    body = dump_case(case, service.ready_tasks(session, case_id))
+    log_access(session, case_id, current_user(), READ_CASE)
+    return body
 
 
 @bp.get("/cases/<uuid:case_id>/events")
 @token_required
 def case_events(case_id: UUID) -> ResponseReturnValue:
     """The case's timeline, oldest first."""
-    events = service.case_events(get_session(), case_id, current_user())
-    return {"events": CaseEventSchema().dump(events, many=True)}
+    session = get_session()
+    events = service.case_events(session, case_id, current_user())
+    body = {"events": CaseEventSchema().dump(events, many=True)}
+    log_access(session, case_id, current_user(), READ_TIMELINE)
+    return body
+
+
+@bp.get("/cases/<uuid:case_id>/access-log")
+@token_required
+def case_access_log(case_id: UUID) -> ResponseReturnValue:
+    """Who used the case and when (administrators; for a person's request for insight)."""
+    session = get_session()
+    service.get_case(session, case_id, current_user())
+    rows = access_log(session, case_id, current_user())
+    return {"access": [{"at": local_iso(r.at), "username": r.username, "kind": r.kind, "channel": r.channel}
+                       for r in rows]}
 

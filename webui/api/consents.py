@@ -7,6 +7,7 @@ from uuid import UUID
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields, validate
 
+from engine.cases.access import READ_CONSENTS, log_access
 from engine.consent import service
 from engine.consent.models import GIVERS, RECIPIENT_KINDS
 from webui.api import bp
@@ -65,7 +66,10 @@ _consent = ConsentSchema()
 @token_required
 def list_consents(case_id: UUID) -> ResponseReturnValue:
     """The case's consents."""
-    return {"consents": _consent.dump(service.list_consents(get_session(), case_id, current_user()), many=True)}
+    session = get_session()
+    body = {"consents": _consent.dump(service.list_consents(session, case_id, current_user()), many=True)}
+    log_access(session, case_id, current_user(), READ_CONSENTS)
+    return body
 
 
 @bp.post("/cases/<uuid:case_id>/consents")
@@ -87,8 +91,11 @@ def withdraw_consent(consent_id: UUID) -> ResponseReturnValue:
 @token_required
 def list_disclosures(case_id: UUID) -> ResponseReturnValue:
     """Every disclosure made in the case."""
-    disclosures = service.list_disclosures(get_session(), case_id, current_user())
-    return {"disclosures": DisclosureSchema().dump(disclosures, many=True)}
+    session = get_session()
+    body = {"disclosures": DisclosureSchema().dump(service.list_disclosures(session, case_id, current_user()),
+                                                    many=True)}
+    log_access(session, case_id, current_user(), READ_CONSENTS)
+    return body
 
 
 @bp.get("/cases/<uuid:case_id>/safe-contact")

@@ -16,6 +16,7 @@ from webui.api.consents import ConsentSchema, DisclosureSchema, SafeContactSchem
 from webui.api.deadlines import DeadlineRuleSchema, DeadlineRuleUpdateSchema
 from webui.api.directory import DirectoryEntrySchema
 from webui.api.me import MeSchema, MeUpdateSchema
+from webui.api.process_models import MigrationRequestSchema, MigrationResultSchema, ValidationResultSchema
 from webui.api.schemas import (
     AssignSchema,
     CaseCreateSchema,
@@ -38,12 +39,21 @@ ERRORS = {
 TASK_ID = [{"name": "task_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}]
 RULE_KEY = [{"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}]
 CASE_ID = [{"name": "case_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}]
+VERSION_PATH = [{"name": "key", "in": "path", "required": True, "schema": {"type": "string"}},
+                {"name": "version", "in": "path", "required": True, "schema": {"type": "integer"}}]
 
 # (path, method, summary, request schema, response schema, parameters, error codes)
 OPERATIONS: list[tuple[str, str, str, str | None, str | None, list[dict[str, Any]], tuple[str, ...]]] = [
     ("/process-models", "post", "Deploy a BPMN file (raw XML body or multipart `file`, optional `comment`)",
      None, "ProcessVersion", [], ("401", "403", "422")),
     ("/process-models", "get", "List deployed process versions (`?key=`)", None, "ProcessVersion", [], ("401",)),
+    ("/process-models/validate", "post", "Validate a BPMN file like a deploy (same body), storing nothing: 200 "
+     "`{\"problems\": []}` or 422 with the problems", None, "ProcessValidation", [], ("401", "403", "422")),
+    ("/process-models/{key}/versions/{version}/changes", "get", "Elements added, removed and changed from "
+     "`version` to `?to=` (default: the latest version)", None, None, VERSION_PATH, ("401", "404")),
+    ("/process-models/{key}/versions/{version}/migration", "post", "Dry run (`dry_run`, default true) or move "
+     "open cases of `version` (all, or `case_ids`) to `to_version`; each case in its own transaction",
+     "MigrationRequest", "MigrationResult", VERSION_PATH, ("401", "403", "404", "422")),
     ("/cases", "post", "Open a case on the latest version of a process", "CaseCreate", "Case", [],
      ("401", "422")),
     ("/cases/{case_id}", "get", "A case and its READY tasks", None, "Case", CASE_ID, ("401", "404")),
@@ -73,6 +83,8 @@ OPERATIONS: list[tuple[str, str, str, str | None, str | None, list[dict[str, Any
      None, None, RULE_KEY + [{"name": "from", "in": "query", "required": True, "schema": {"type": "string"}}],
      ("401", "404", "422")),
     ("/deadline-rules/{key}/changes", "get", "Recorded changes of a rule", None, None, RULE_KEY, ("401", "404")),
+    ("/cases/{case_id}/access-log", "get", "Who used the case and when (administrators)", None, None, CASE_ID,
+     ("401", "403", "404")),
     ("/cases/{case_id}/consents", "get", "The case's consents", None, "Consent", CASE_ID, ("401", "404")),
     ("/cases/{case_id}/consents", "post", "Record a consent (who, to whom, what, why)", "Consent", "Consent", CASE_ID,
      ("401", "404", "422")),
@@ -111,6 +123,9 @@ def build_spec() -> dict[str, Any]:
     }.items():
         spec.components.schema(name, schema=schema)
     for name, schema in {"Me": MeSchema, "MeUpdate": MeUpdateSchema, "OutboxItem": OutboxItemSchema}.items():
+        spec.components.schema(name, schema=schema)
+    for name, schema in {"ProcessValidation": ValidationResultSchema, "MigrationRequest": MigrationRequestSchema,
+                         "MigrationResult": MigrationResultSchema}.items():
         spec.components.schema(name, schema=schema)
     for name, schema in {
         "DeadlineRule": DeadlineRuleSchema, "DeadlineRuleUpdate": DeadlineRuleUpdateSchema, "Consent": ConsentSchema,

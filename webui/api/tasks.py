@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.cases.access import READ_TASK, log_access
 from engine.consent.models import SafeContact
 from engine.directory.service import list_entries
 from engine.tasks import service
@@ -59,6 +60,7 @@ def get_task(task_id: UUID) -> ResponseReturnValue:
     kind = properties.get("directory_kind")
     region = current_app.config["CASEPATH"].region
     body["directory"] = DirectoryEntrySchema(many=True).dump(list_entries(session, kind, region)) if kind else []
+    log_access(session, task.case_id, current_user(), READ_TASK)
     return body
 
 

@@ -13,14 +13,32 @@ def init_app(app: Flask, settings: Settings, keep: frozenset[str] = frozenset())
 
     `keep`: config keys the caller set explicitly (create_app's overrides); our defaults leave them.
     """
-    from webui.ui import auth, caseforms, cases, errors, filters, i18n, inbox, profile, referral, security, tasks
+    from webui.ui import (
+        admin_rules,
+        auth,
+        caseforms,
+        cases,
+        errors,
+        filters,
+        forms_editor,
+        i18n,
+        inbox,
+        modeler,
+        process_migration,
+        processes,
+        profile,
+        referral,
+        security,
+        tasks,
+    )
 
     security.configure(app, settings, keep)
     i18n.configure(app, settings)
     auth.configure(app)
     filters.install(app)
     app.jinja_env.globals["safe_contact_label"] = caseforms.safe_contact_label
-    for blueprint in (auth.bp, inbox.bp, tasks.bp, referral.bp, cases.bp, profile.bp):
+    for blueprint in (auth.bp, inbox.bp, tasks.bp, referral.bp, cases.bp, profile.bp, processes.bp, modeler.bp,
+                      forms_editor.bp, process_migration.bp, admin_rules.bp):
         app.register_blueprint(blueprint)
     errors.install_routing_errors(app)
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine.cases import service
+from engine.cases.access import READ_CASE, log_access
 from engine.errors import Conflict, InvalidInput
 from engine.errors import NotFound as DomainNotFound
 from webui.database import get_session
@@ -73,8 +74,10 @@ def find() -> ResponseReturnValue:
 @bp.get("/<uuid:case_id>")
 @login_required
 def show(case_id: UUID) -> ResponseReturnValue:
-    """A case the user may see (need-to-know; otherwise 404)."""
-    return _render(case_id)
+    """A case the user may see (need-to-know; otherwise 404); every view is logged."""
+    page = _render(case_id)
+    log_access(get_session(), case_id, me(), READ_CASE, channel="ui")
+    return page
 
 
 @bp.get("/<uuid:case_id>/diagram.bpmn")

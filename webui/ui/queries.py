@@ -9,16 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.cases.models import Case
-from engine.cases.service import SUPERVISOR_GROUPS
 from engine.deadlines.models import Timer
-from engine.errors import PermissionDenied
 from engine.process_models.models import ProcessVersion
-from engine.tasks.models import COMPLETED, READY, Task
-from engine.tasks.service import TaskPage
+from engine.tasks.models import COMPLETED, Task
+from engine.tasks.service import TaskPage, list_tasks
 from engine.users.models import User
 
 
@@ -26,24 +24,9 @@ def inbox_tasks(
     session: Session, user: User, scope: str, *, process_key: str | None = None, reference: str | None = None,
     due_before: datetime | None = None, limit: int = 20, offset: int = 0,
 ) -> TaskPage:
-    """READY tasks like engine.tasks.service.list_tasks, also filtered by process key and case reference."""
-    query = select(Task).where(Task.state == READY)
-    if scope == "mine":
-        query = query.where(Task.assignee_id == user.id)
-    elif scope == "candidate":
-        query = query.where(Task.assignee_id.is_(None), Task.candidate_group.in_(user.group_keys))
-    elif not user.in_any(*SUPERVISOR_GROUPS):
-        raise PermissionDenied("only team leads and administrators may list all tasks")
-    if process_key:
-        versions = select(ProcessVersion.id).where(ProcessVersion.key == process_key)
-        query = query.where(Task.process_version_id.in_(versions))
-    if reference:
-        query = query.where(Task.case_id.in_(select(Case.id).where(Case.reference == reference)))
-    if due_before is not None:
-        query = query.where(Task.due_at < due_before)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    ordered = query.order_by(Task.due_at.is_(None), Task.due_at, Task.created_at, Task.id)
-    return TaskPage(items=list(session.scalars(ordered.limit(limit).offset(offset))), total=total)
+    """READY tasks for one inbox list, filtered like the API's task list plus process and reference."""
+    return list_tasks(session, user, scope, due_before=due_before, limit=limit, offset=offset,
+                      process_key=process_key, reference=reference)
 
 
 def process_choices(session: Session) -> list[tuple[str, str]]:

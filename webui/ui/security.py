@@ -7,9 +7,11 @@ gets a stricter Content-Security-Policy of its own (it serves JSON and one docum
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -35,8 +37,28 @@ UI_CSP = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
+# The modeler and form editor pages only (views marked with `relaxed_style_csp`): bpmn-js, its
+# properties panel and form-js build parts of their UI from HTML strings with style attributes
+# (e.g. the panel container `<div style="height: 100%">`), and the CodeMirror editors in the
+# properties panels (FEEL, templates, in form-js) insert `<style>` elements without a way to pass a
+# nonce. Under `style-src 'self'` Chromium refuses those (checked: selecting a field in the form
+# editor logs nine violations and its editors lose their layout). Styles cannot run code, so only
+# style-src gets 'unsafe-inline'; script-src stays 'self' without 'unsafe-eval' (none of the
+# vendored bundles uses eval or new Function; form-js evaluates FEEL with its own interpreter).
+EDITOR_CSP = UI_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 # The API serves JSON and one documentation page with an inline stylesheet; never scripts.
 API_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+
+def relaxed_style_csp(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a page view that needs EDITOR_CSP (inline style attributes, never inline scripts)."""
+    view.relaxed_style_csp = True  # type: ignore[attr-defined]
+    return view
+
+
+def _page_csp() -> str:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return EDITOR_CSP if getattr(view, "relaxed_style_csp", False) else UI_CSP
 
 
 def login_key() -> str:
@@ -79,7 +101,7 @@ def configure(app: Flask, settings: Settings, keep: frozenset[str] = frozenset()
     @app.after_request
     def _headers(response: Response) -> Response:
         api = request.blueprint == "api" or request.path.startswith("/api/")
-        response.headers["Content-Security-Policy"] = API_CSP if api else UI_CSP
+        response.headers["Content-Security-Policy"] = API_CSP if api else _page_csp()
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"

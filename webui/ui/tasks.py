@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from engine.cases.access import READ_TASK, log_access
 from engine.cases.service import SUPERVISOR_GROUPS, can_view_case
 from engine.deadlines.rules import get_rule
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -74,8 +75,12 @@ def _render(task: Task, values: dict[str, Any] | None = None, field_errors: dict
 @bp.get("/<uuid:task_id>")
 @login_required
 def show(task_id: UUID) -> ResponseReturnValue:
-    """The task with its form, action card, deadline and safe-contact instructions."""
-    return _render(service.get_task(get_session(), task_id, me()))
+    """The task with its form, action card, deadline and safe-contact instructions; the view is logged."""
+    session = get_session()
+    task = service.get_task(session, task_id, me())
+    page = _render(task)
+    log_access(session, task.case_id, me(), READ_TASK, channel="ui")
+    return page
 
 
 @bp.post("/<uuid:task_id>")
