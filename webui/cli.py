@@ -239,4 +239,4 @@ def demo(host: str, port: int, no_run: bool) -> None:
     engine.dispose()
     if not no_run:
         click.echo(f"casepath runs at http://{host}:{port}/ (API docs: /api/v1/docs)")
-        run.callback(host=host, port=port)  # type: ignore[misc]
+        run.callback(host=host, port=port, no_worker=False)  # type: ignore[misc]

@@ -99,3 +99,27 @@ def test_demo_sets_up_users_and_workflows(env):
     assert "password" in result.stdout
     assert "deployed underretning_boern version 1" in result.stdout
     assert "exists already" in cp(env, "demo", "--no-run").stdout
+
+
+def test_demo_serves_the_app_as_the_readme_says(env):
+    """README command (1): `casepath demo` sets up and then serves; log in with a printed password."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([CASEPATH, "demo", "--port", str(port)], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/log-ind", timeout=5) as response:
+                    assert response.status == 200
+                    assert "Log ind" in response.read().decode()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("casepath demo did not serve the app")
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=10)
+    assert "modtager" in output and "password" in output
