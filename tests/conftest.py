@@ -28,7 +28,8 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 
 
-def _postgres_server() -> str:
+def require_postgres() -> str:
+    """The test PostgreSQL server's URL; skip locally, fail in CI, when none can be started."""
     url = pgserver.postgres_url()
     if url is None:
         if os.environ.get("CI"):
@@ -51,7 +52,7 @@ def create_database(backend: str, tmp_dir: Path, name: str) -> Database:
     if backend == "sqlite":
         url = f"sqlite:///{tmp_dir / (name + '.db')}"
     else:
-        url = pgserver.create_database(_postgres_server(), name)
+        url = pgserver.create_database(require_postgres(), name)
     engine = make_engine(url)
     upgrade(engine)
     return Database(backend, url, engine)

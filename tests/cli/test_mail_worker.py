@@ -18,7 +18,7 @@ from engine.process_models.service import deploy
 from engine.users.service import create_user
 from tests import pgserver
 from tests.cli.test_cli import CASEPATH
-from tests.conftest import create_database
+from tests.conftest import create_database, require_postgres
 from tests.engine.notifications.mailserver import MailServer
 from tests.engine.notifications.world import diagram
 
@@ -127,11 +127,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(tmp_path, smtp_server):
 
 @pytest.mark.slow
 def test_two_workers_on_postgresql_send_every_mail_exactly_once(tmp_path, smtp_server):
-    server = pgserver.postgres_url()
-    if server is None:
-        if os.environ.get("CI"):
-            pytest.fail("PostgreSQL is required in CI")
-        pytest.skip("no PostgreSQL")
+    server = require_postgres()
     name = f"cp_mail_{uuid.uuid4().hex[:8]}"
     db = create_database("postgresql", tmp_path, name)
     try:

@@ -18,7 +18,7 @@ from engine.process_models.service import deploy
 from engine.users.service import create_user
 from tests import pgserver
 from tests.cli.test_cli import CASEPATH
-from tests.conftest import create_database
+from tests.conftest import create_database, require_postgres
 from tests.engine.deadlines.diagrams import intermediate
 
 T0 = datetime.fromisoformat("2026-12-24T08:00:00+01:00")
@@ -74,11 +74,7 @@ def test_now_is_refused_outside_testing(tmp_path):
 
 @pytest.mark.slow
 def test_two_workers_on_postgresql_fire_1000_timers_exactly_once(tmp_path):
-    server = pgserver.postgres_url()
-    if server is None:
-        if os.environ.get("CI"):
-            pytest.fail("PostgreSQL is required in CI")
-        pytest.skip("no PostgreSQL")
+    server = require_postgres()
     name = f"cp_workers_{uuid.uuid4().hex[:8]}"
     db = create_database("postgresql", tmp_path, name)
     try:

@@ -10,7 +10,6 @@ import pytest
 from engine.tasks import service as tasks
 from engine.users.models import User
 from tests.ui.helpers import deploy_test_diagram, login, make_user, open_notification, post, text
-from webui.ui import integrations
 
 ASSESS = "Vurdér underretningen inden for 24 timer"
 
@@ -132,7 +131,6 @@ def test_case_page_and_diagram(client, db_session, people):
     assert found.headers["Location"] == f"/sager/{opened.case.id}"
 
 
-@pytest.mark.skipif(integrations.consent_service() is None, reason="the consent engine is not there yet")
 def test_consents_and_safe_contact(client, db_session, people):
     opened = open_notification(db_session, people["reception"])
     case_url = f"/sager/{opened.case.id}"

@@ -13,6 +13,7 @@ from flask_login import login_required
 
 from engine.cases import service
 from engine.cases.access import READ_CASE, log_access
+from engine.consent import service as consent_service
 from engine.errors import Conflict, InvalidInput
 from engine.errors import NotFound as DomainNotFound
 from webui.database import get_session
@@ -99,15 +100,12 @@ def _problems(exc: InvalidInput) -> dict[str, str]:
 @login_required
 def add_consent(case_id: UUID) -> ResponseReturnValue:
     """Record a consent to share information."""
-    consents = integrations.consent_service()
-    if consents is None:
-        return errors.error_page(404, _("Siden findes ikke"), _("Samtykker kan ikke registreres endnu."))
     schema = consent_schema()
     data, problems = coerce(schema, request.form, tz=_tz())
     if not problems:
         try:
             moment = data.pop("given_at", None)
-            consents.record_consent(get_session(), case_id, me(), given_by=data.get("given_by") or "",
+            consent_service.record_consent(get_session(), case_id, me(), given_by=data.get("given_by") or "",
                                     recipient_kind=data.get("recipient_kind") or "", scope=data.get("scope") or "",
                                     purpose=data.get("purpose") or "", given_at=_instant(moment))
             flash(_("Samtykket er registreret."), "success")
@@ -122,12 +120,9 @@ def add_consent(case_id: UUID) -> ResponseReturnValue:
 @login_required
 def withdraw_consent(case_id: UUID, consent_id: UUID) -> ResponseReturnValue:
     """Withdraw a consent: no later disclosure may rely on it."""
-    consents = integrations.consent_service()
-    if consents is None:
-        return errors.error_page(404, _("Siden findes ikke"), _("Samtykker kan ikke registreres endnu."))
     service.get_case(get_session(), case_id, me())
     try:
-        consents.withdraw_consent(get_session(), consent_id, me())
+        consent_service.withdraw_consent(get_session(), consent_id, me())
         flash(_("Samtykket er trukket tilbage."), "success")
     except Conflict:
         get_session().rollback()
@@ -139,14 +134,11 @@ def withdraw_consent(case_id: UUID, consent_id: UUID) -> ResponseReturnValue:
 @login_required
 def set_safe_contact(case_id: UUID) -> ResponseReturnValue:
     """Replace the case's safe-contact instructions."""
-    consents = integrations.consent_service()
-    if consents is None:
-        return errors.error_page(404, _("Siden findes ikke"), _("Instrukser om sikker kontakt kan ikke gemmes endnu."))
     schema = safe_contact_schema()
     data, problems = coerce(schema, request.form, tz=_tz())
     if not problems:
         try:
-            consents.set_safe_contact(get_session(), case_id, me(), **data)
+            consent_service.set_safe_contact(get_session(), case_id, me(), **data)
             flash(_("Instruksen om sikker kontakt er gemt."), "success")
             return redirect(url_for("cases.show", case_id=case_id))
         except InvalidInput as exc:

@@ -11,9 +11,10 @@ from flask_babel import refresh
 from flask_login import login_required
 
 from engine.errors import InvalidInput
+from engine.notifications.preferences import update_preferences
 from engine.users.models import User
 from webui.database import get_session
-from webui.ui import errors, integrations
+from webui.ui import errors
 from webui.ui.auth import me
 from webui.ui.formdata import coerce, raw_values
 from webui.ui.forms import field_id, field_labels, render_form
@@ -74,12 +75,9 @@ def _render(values: dict[str, Any], problems: dict[str, str], status: int = 200)
 @login_required
 def profile() -> ResponseReturnValue:
     """Show and change the signed-in user's own settings."""
-    user, update = me(), integrations.preferences_service()
+    user = me()
     if request.method == "GET":
         return _render(_values(user), {})
-    if update is None:
-        flash(_("Indstillingerne kan ikke gemmes endnu."), "error")
-        return redirect(url_for("profile.profile"))
     schema = profile_schema()
     data, problems = coerce(schema, request.form)
     if "digest_hour" in data:
@@ -87,7 +85,7 @@ def profile() -> ResponseReturnValue:
         data["digest_hour"] = int(hour) if hour.isdigit() else -1
     if not problems:
         try:
-            update(get_session(), user, data)
+            update_preferences(get_session(), user, data)
             refresh()  # the confirmation in the language just chosen
             flash(_("Dine indstillinger er gemt."), "success")
             return redirect(url_for("profile.profile"))
