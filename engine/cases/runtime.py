@@ -176,6 +176,7 @@ def sync_tasks(
         row = Task(
             id=task_id,
             case_id=case.id,
+            case=case,  # set, not lazy-loaded: dumping the new task must not need another query
             process_version_id=case.process_version_id,
             bpmn_id=spec.bpmn_id or spec.name,
             name=(spec.bpmn_name or spec.bpmn_id or spec.name)[:255],
