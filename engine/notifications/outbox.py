@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.clock import Clock, system_clock
 from engine.config import Settings
-from engine.db import utcnow
 from engine.errors import InvalidInput, PermissionDenied
 from engine.notifications.context import current_settings, mail_domain
 from engine.notifications.models import (
@@ -84,13 +83,12 @@ def queue_task_mail(
     return values["state"] if session.execute(stmt).first() is not None else None
 
 
-def queue_assignment(session: Session, task: Task, assignee: User, actor: User | None) -> None:
+def queue_assignment(session: Session, task: Task, assignee: User, actor: User | None, now: datetime) -> None:
     """Tell `assignee` that someone else gave them `task`; the caller's transaction commits it."""
     if actor is not None and actor.id == assignee.id:
         return  # taking a task yourself needs no mail
     if not can_receive(assignee):
         return
-    now = utcnow()
     queue_task_mail(session, task, ASSIGNMENT, assignee, now, now, current_settings())
 
 

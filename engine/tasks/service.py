@@ -18,7 +18,6 @@ from engine.cases.runtime import find_ready_task, load_case_run, run_engine, spe
 from engine.cases.service import SUPERVISOR_GROUPS, check_data, lock_case
 from engine.clock import Clock, system_clock
 from engine.consent.service import record_task_disclosure
-from engine.db import utcnow
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.forms.camunda import describe_form, validate_form_data
 from engine.forms.formjs import validate_submission
@@ -125,7 +124,7 @@ def _require_ready(task: Task) -> None:
         raise Conflict(f"the task is no longer ready (it is {task.state.lower()})")
 
 
-def claim(session: Session, task_id: UUID, user: User) -> Task:
+def claim(session: Session, task_id: UUID, user: User, clock: Clock = system_clock) -> Task:
     """Take an unclaimed task of one of the user's groups; commit."""
     task = get_task(session, task_id, user)
     _require_ready(task)
@@ -137,11 +136,11 @@ def claim(session: Session, task_id: UUID, user: User) -> Task:
         raise Conflict("someone else holds the task")
     _set_assignee(session, task, None, user.id)
     events.record(session, task.case_id, events.TASK_CLAIMED, user, f"Opgaven '{task.name}' er taget",
-                  task_id=task.id)
+                  task_id=task.id, at=clock())
     return _commit(session, task)
 
 
-def unclaim(session: Session, task_id: UUID, user: User) -> Task:
+def unclaim(session: Session, task_id: UUID, user: User, clock: Clock = system_clock) -> Task:
     """Give a task back to its group (its holder, or a team lead); commit."""
     task = get_task(session, task_id, user)
     _require_ready(task)
@@ -151,11 +150,11 @@ def unclaim(session: Session, task_id: UUID, user: User) -> Task:
         raise Conflict("someone else holds the task")
     _set_assignee(session, task, task.assignee_id, None)
     events.record(session, task.case_id, events.TASK_UNCLAIMED, user,
-                  f"Opgaven '{task.name}' er lagt tilbage til gruppen", task_id=task.id)
+                  f"Opgaven '{task.name}' er lagt tilbage til gruppen", task_id=task.id, at=clock())
     return _commit(session, task)
 
 
-def assign(session: Session, task_id: UUID, username: str, user: User) -> Task:
+def assign(session: Session, task_id: UUID, username: str, user: User, clock: Clock = system_clock) -> Task:
     """A team lead gives a task to a member of its candidate group; commit."""
     if not user.in_any(*SUPERVISOR_GROUPS):
         raise PermissionDenied("only team leads and administrators may assign tasks")
@@ -171,8 +170,8 @@ def assign(session: Session, task_id: UUID, username: str, user: User) -> Task:
         )
     _set_assignee(session, task, task.assignee_id, assignee.id)
     events.record(session, task.case_id, events.TASK_ASSIGNED, user, f"Opgaven '{task.name}' er fordelt",
-                  task_id=task.id, details={"assignee": assignee.username})
-    notifications.queue_assignment(session, task, assignee, user)
+                  task_id=task.id, details={"assignee": assignee.username}, at=clock())
+    notifications.queue_assignment(session, task, assignee, user, clock())
     return _commit(session, task)
 
 
@@ -208,7 +207,7 @@ def complete(
     run_engine(run.workflow, spiff_task)
     found.state = COMPLETED
     found.assignee_id = found.assignee_id or user.id
-    found.ended_at = utcnow()
+    found.ended_at = clock()
     found.ended_by_id = user.id
     events.record(session, case.id, events.TASK_COMPLETED, user, f"Opgaven '{found.name}' er udført",
                   task_id=found.id, details={"fields": sorted(data)})

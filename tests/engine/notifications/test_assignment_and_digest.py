@@ -14,21 +14,23 @@ def test_a_team_lead_assigning_a_task_mails_the_assignee(world, at):
     anna = world.user("anna", "modtagerteam")
     case = world.open("kvittering", at("2026-11-23T09:00:00+01:00"), due=DUE)
     task = world.task(case, "register")
-    tasks.assign(world.session, task.id, "anna", lene)
+    clock = lambda: at("2026-11-23T09:01:00+01:00")  # noqa: E731
+    tasks.assign(world.session, task.id, "anna", lene, clock=clock)
     assert kinds(world.outbox()) == [(ASSIGNMENT, "anna@kommune.example")]
+    assert world.send(at("2026-11-23T09:00:30+01:00")).sent == 0  # not before it was queued
     assert world.send(at("2026-11-23T09:05:00+01:00")).sent == 1
     message = world.server.messages[0]
     assert message["Subject"] == f"Opgave tildelt dig: Registrér henvendelse (sag {case.reference})"
     text = message.get_body(("plain",)).get_content()
     assert "tirsdag 1. december 2026 (ved dagens udgang)" in text and f"/opgaver/{task.id}" in text
     # Claiming yourself, or a team lead assigning to themselves, sends nothing.
-    tasks.unclaim(world.session, task.id, lene)
-    tasks.claim(world.session, task.id, anna)
-    tasks.unclaim(world.session, task.id, anna)
-    tasks.assign(world.session, task.id, "lene", lene)
+    tasks.unclaim(world.session, task.id, lene, clock=clock)
+    tasks.claim(world.session, task.id, anna, clock=clock)
+    tasks.unclaim(world.session, task.id, anna, clock=clock)
+    tasks.assign(world.session, task.id, "lene", lene, clock=clock)
     assert len(world.outbox()) == 1
     # Given back to anna later: a new mail (the key includes the moment of assignment).
-    tasks.assign(world.session, task.id, "anna", lene)
+    tasks.assign(world.session, task.id, "anna", lene, clock=lambda: at("2026-11-23T10:00:00+01:00"))
     assert [row.kind for row in world.outbox()] == [ASSIGNMENT, ASSIGNMENT]
 
 
@@ -37,7 +39,7 @@ def test_an_assignment_without_deadline_says_so(world, at):
     lene = world.user("lene", "teamleder")
     world.user("anna", "modtagerteam", locale="en")
     case = world.open("nodue", at("2026-11-23T09:00:00+01:00"))
-    tasks.assign(world.session, world.task(case, "register").id, "anna", lene)
+    world.assign(case, "register", "anna", lene, at("2026-11-23T09:01:00+01:00"))
     world.send(at("2026-11-23T09:05:00+01:00"))
     text = world.server.messages[0].get_body(("plain",)).get_content()
     assert "The task has no deadline." in text and "If the deadline passes" not in text
@@ -49,8 +51,8 @@ def test_an_assignment_mail_is_dropped_if_the_task_was_given_to_someone_else_fir
     world.user("bo", "modtagerteam")
     case = world.open("kvittering", at("2026-11-23T09:00:00+01:00"), due=DUE)
     task = world.task(case, "register")
-    tasks.assign(world.session, task.id, "anna", lene)
-    tasks.assign(world.session, task.id, "bo", lene)
+    tasks.assign(world.session, task.id, "anna", lene, clock=lambda: at("2026-11-23T09:01:00+01:00"))
+    tasks.assign(world.session, task.id, "bo", lene, clock=lambda: at("2026-11-23T09:02:00+01:00"))
     result = world.send(at("2026-11-23T09:05:00+01:00"))
     assert (result.sent, result.skipped) == (1, 1)
     assert recipients(world.server.messages) == ["bo@kommune.example"]

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from engine import notifications
 from engine.cases.service import open_case
 from engine.config import Settings
-from engine.notifications import outbox, reminders
+from engine.notifications import reminders
 from engine.notifications.models import OutboxMail
 from engine.notifications.outbox import SendResult, send_pending
 from engine.process_models.service import deploy
@@ -92,19 +92,12 @@ class World:
             select(Task).where(Task.case_id == case.id, Task.bpmn_id == bpmn_id, Task.state == READY)).one()
 
     def complete(self, case, bpmn_id: str, by: User, at: datetime, **data: Any) -> None:
-        # The next task's due date reads `due`; pass it again in `data`: on PostgreSQL the engine
-        # currently loses data inherited from earlier tasks on reload (the known JSONB key-order
-        # bug, xfailed in tests/scenarios).
+        # `data` may carry a new `due`: the next task's due date reads it.
         tasks.complete(self.session, self.task(case, bpmn_id).id, data, by, clock=lambda: at)
 
     def assign(self, case, bpmn_id: str, username: str, by: User, at: datetime) -> None:
-        """A team lead assigns the task as of `at` (the service itself reads the real clock)."""
-        original = outbox.utcnow
-        outbox.utcnow = lambda: at
-        try:
-            tasks.assign(self.session, self.task(case, bpmn_id).id, username, by)
-        finally:
-            outbox.utcnow = original
+        """A team lead assigns the task as of `at`."""
+        tasks.assign(self.session, self.task(case, bpmn_id).id, username, by, clock=lambda: at)
 
     def sweep(self, at: datetime, settings: Settings | None = None) -> reminders.ReminderResult:
         result = reminders.sweep(self.factory, settings or self.settings, clock=lambda: at)
