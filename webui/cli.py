@@ -132,6 +132,24 @@ def users_create(username: str, email: str, groups: tuple[str, ...], password_st
     click.echo(f"created user {username} in {', '.join(groups)}")
 
 
+@users_group.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_set_password(username: str, password_stdin: bool) -> None:
+    """Give a user a new password: read from standard input, or generated and printed as the last line."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else secrets.token_urlsafe(12)
+    if not password:
+        raise click.ClickException("no password on standard input")
+    with _session() as session:
+        try:
+            users.set_password(session, username, password)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from exc
+    click.echo(f"new password for {username} is set")
+    if not password_stdin:
+        click.echo(password)
+
+
 @main.group("tokens")
 def tokens_group() -> None:
     """Personal API tokens."""
@@ -225,14 +243,12 @@ def demo(host: str, port: int, no_run: bool) -> None:
     with make_session_factory(engine)() as session:
         click.echo("Demo users (local use only):")
         for username, group in DEMO_USERS:
-            try:
-                users.get_user(session, username)
-                click.echo(f"  {username:<17} exists already")
-                continue
-            except DomainError:
-                pass
             password = secrets.token_urlsafe(9)
-            users.create_user(session, username, f"{username}@example.invalid", [group], password)
+            try:
+                # A demo run again: new passwords, so the printed ones are always the valid ones.
+                users.set_password(session, username, password)
+            except DomainError:
+                users.create_user(session, username, f"{username}@example.invalid", [group], password)
             token = users.create_token(session, username)
             click.echo(f"  {username:<17} group {group:<17} password {password}  API token {token}")
         _deploy_paths(session, (str(WORKFLOWS_DIR),), "demo")

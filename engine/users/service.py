@@ -60,6 +60,16 @@ def get_user(session: Session, username: str) -> User:
     return user
 
 
+def set_password(session: Session, username: str, password: str) -> User:
+    """Give `username` a new password (stored as an argon2 hash) and commit."""
+    if not password:
+        raise InvalidInput("the password must not be empty")
+    user = get_user(session, username)
+    user.password_hash = _hasher.hash(password)
+    session.commit()
+    return user
+
+
 def check_password(user: User, password: str) -> bool:
     """True when `password` matches the user's stored argon2 hash."""
     if not user.password_hash or not user.active:

@@ -98,7 +98,43 @@ def test_demo_sets_up_users_and_workflows(env):
         assert username in result.stdout
     assert "password" in result.stdout
     assert "deployed underretning_boern version 1" in result.stdout
-    assert "exists already" in cp(env, "demo", "--no-run").stdout
+    # Run again: every demo user gets a new password, printed, and the old one stops working.
+    first = _demo_passwords(result.stdout)
+    again = _demo_passwords(cp(env, "demo", "--no-run").stdout)
+    assert set(again) == set(first) and all(again[name] != first[name] for name in first)
+    assert _password_works(env, "modtager", again["modtager"])
+    assert not _password_works(env, "modtager", first["modtager"])
+
+
+def _demo_passwords(output: str) -> dict[str, str]:
+    words = [line.split() for line in output.splitlines() if " password " in line]
+    return {w[0]: w[w.index("password") + 1] for w in words}
+
+
+def _password_works(env, username: str, password: str) -> bool:
+    from engine.db import make_engine, make_session_factory
+    from engine.users.service import check_password, get_user
+
+    engine = make_engine(env["DATABASE_URL"])
+    try:
+        with make_session_factory(engine)() as session:
+            return check_password(get_user(session, username), password)
+    finally:
+        engine.dispose()
+
+
+def test_an_operator_sets_a_new_password(env):
+    cp(env, "db", "upgrade")
+    cp(env, "users", "create", "anna", "--email", "anna@example.invalid", "--group", "modtagerteam")
+    assert not _password_works(env, "anna", "nyt-kodeord-1")
+    cp(env, "users", "set-password", "anna", "--password-stdin", stdin="nyt-kodeord-1\n")
+    assert _password_works(env, "anna", "nyt-kodeord-1")
+    generated = cp(env, "users", "set-password", "anna").stdout.strip().splitlines()[-1]
+    assert _password_works(env, "anna", generated) and not _password_works(env, "anna", "nyt-kodeord-1")
+    missing = cp(env, "users", "set-password", "ghost", "--password-stdin", stdin="x\n", check=False)
+    assert missing.returncode != 0 and "ghost" in missing.stderr
+    empty = cp(env, "users", "set-password", "anna", "--password-stdin", stdin="\n", check=False)
+    assert empty.returncode != 0
 
 
 def test_demo_serves_the_app_as_the_readme_says(env):
