@@ -103,13 +103,15 @@ def test_every_read_is_logged_and_administrators_can_list_it(client, lead, make_
     client.get(f"/api/v1/cases/{case['id']}", headers=reception.headers)
     client.get(f"/api/v1/tasks/{case['tasks'][0]['id']}", headers=reception.headers)
     client.get(f"/api/v1/cases/{case['id']}/events", headers=lead.headers)
+    client.get(f"/api/v1/cases/{case['id']}/safe-contact", headers=lead.headers)
     assert client.get(f"/api/v1/cases/{case['id']}/access-log", headers=lead.headers).status_code == 403
     admin = make_account("admin")
     log = client.get(f"/api/v1/cases/{case['id']}/access-log", headers=admin.headers).get_json()["access"]
     assert [(a["username"], a["kind"]) for a in log] == [
-        ("reader1", "read_case"), ("reader1", "read_task"), (lead.user.username, "read_timeline")]
+        ("reader1", "read_case"), ("reader1", "read_task"), (lead.user.username, "read_timeline"),
+        (lead.user.username, "read_safe_contact")]
     assert all(a["at"].endswith(("+01:00", "+02:00")) for a in log)
     outsider = make_account("vidensperson")
     assert client.get(f"/api/v1/cases/{case['id']}", headers=outsider.headers).status_code == 404
     again = client.get(f"/api/v1/cases/{case['id']}/access-log", headers=admin.headers).get_json()["access"]
-    assert len(again) == 3  # a refused look is not a read of the case
+    assert len(again) == 4  # a refused look is not a read of the case

@@ -7,7 +7,7 @@ from uuid import UUID
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields, validate
 
-from engine.cases.access import READ_CONSENTS, log_access
+from engine.cases.access import READ_CONSENTS, READ_SAFE_CONTACT, log_access
 from engine.consent import service
 from engine.consent.models import GIVERS, RECIPIENT_KINDS
 from webui.api import bp
@@ -107,7 +107,9 @@ def get_safe_contact(case_id: UUID) -> ResponseReturnValue:
     session = get_session()
     get_case(session, case_id, current_user())
     contact = service.get_safe_contact(session, case_id)
-    return SafeContactSchema().dump(contact) if contact else SafeContactSchema().load({})
+    body = SafeContactSchema().dump(contact) if contact else SafeContactSchema().load({})
+    log_access(session, case_id, current_user(), READ_SAFE_CONTACT)
+    return body
 
 
 @bp.put("/cases/<uuid:case_id>/safe-contact")
