@@ -27,6 +27,7 @@ from engine.users.models import User
 
 MIGRATOR_GROUPS = ("teamleder", "admin")
 CURRENT = TaskState.READY | TaskState.WAITING
+NOT_REACHED = TaskState.PREDICTED_MASK | TaskState.FUTURE
 CONNECTIVITY = {"inputs", "outputs"}
 
 
@@ -51,6 +52,18 @@ def _changed_specs(old_spec: object, new_spec: object) -> set[str]:
     return {spec.name for spec, keys in changes.items() if set(keys) - CONNECTIVITY}
 
 
+def _repredicted(task: object) -> bool:
+    """A step not reached yet under a current one: migrating resets that branch and predicts it anew."""
+    if not task.has_state(NOT_REACHED):
+        return False
+    parent = task.parent
+    while parent is not None:
+        if parent.has_state(CURRENT):
+            return True
+        parent = parent.parent
+    return False
+
+
 def check_case(run: CaseRun, target: ProcessVersion, specs: tuple) -> MigrationCheck:
     """Diff a loaded case against the target specs."""
     case = run.case
@@ -62,7 +75,9 @@ def check_case(run: CaseRun, target: ProcessVersion, specs: tuple) -> MigrationC
     top, subs = diff_workflow(SERIALIZER.registry, run.workflow, spec, dependencies)
     if any(diff is None for diff in subs.values()):
         return MigrationCheck(case.id, case.reference, False, "a sub-process it runs no longer exists")
-    removed = [t for diff in (top, *subs.values()) for t in diff.removed if t.task_spec.bpmn_id]
+    # SpiffWorkflow's diff also lists predicted steps; only those the case has reached block it.
+    removed = [t for diff in (top, *subs.values()) for t in diff.removed
+               if t.task_spec.bpmn_id and not _repredicted(t)]
     if removed:
         return MigrationCheck(case.id, case.reference, False, f"steps it has reached were removed: {_names(removed)}")
     changed_names = _changed_specs(run.workflow.spec, spec)

@@ -108,3 +108,38 @@ def test_migration_keeps_waiting_timers_counting_from_their_start(db_session, le
     db_session.expire_all()
     [timer] = db_session.scalars(select(Timer).where(Timer.case_id == case.id, Timer.state == WAITING)).all()
     assert timer.due_at == opened_at + timedelta(hours=24)
+
+
+# v3: the small-amount branch no longer archives; it ends at once.
+V3 = (V1.replace('<bpmn:userTask id="archive" name="Arkivér"><bpmn:incoming>f_small</bpmn:incoming>'
+                 '<bpmn:outgoing>f4</bpmn:outgoing></bpmn:userTask>'.encode(), b"")
+      .replace(b'<bpmn:sequenceFlow id="f_small" sourceRef="gw" targetRef="archive" />',
+               b'<bpmn:sequenceFlow id="f_small" sourceRef="gw" targetRef="end_archived" />')
+      .replace(b'<bpmn:sequenceFlow id="f4" sourceRef="archive" targetRef="end_archived" />', b"")
+      .replace(b'<bpmn:incoming>f4</bpmn:incoming></bpmn:endEvent>',
+               b'<bpmn:incoming>f_small</bpmn:incoming></bpmn:endEvent>')
+      .replace(b'<bpmn:flowNodeRef>archive</bpmn:flowNodeRef>', b""))
+
+
+def test_a_step_removed_ahead_of_a_case_does_not_block_it_one_it_stands_on_does(db_session, lead):
+    [v1] = [d.version for d in deploy(db_session, V1, actor=lead)]
+    at_register = open_case(db_session, "review", {}, lead).case
+    at_archive = open_case(db_session, "review", {}, lead).case
+    first = db_session.scalars(select(Task).where(Task.case_id == at_archive.id)).one()
+    tasks.complete(db_session, first.id, {"amount": 5}, lead)
+    assert _ready(db_session, at_archive) == ["archive"]
+    [v3] = [d.version for d in deploy(db_session, V3, actor=lead, comment="ingen arkivering")]
+
+    checks = {c.reference: c for c in dry_run(db_session, v1, v3, lead, [at_register.id, at_archive.id])}
+    assert checks[at_register.reference].movable, checks[at_register.reference].reason
+    assert not checks[at_archive.reference].movable
+    assert checks[at_archive.reference].reason == "steps it has reached were removed: 'Arkivér'"
+    # Only the selected case moves; on the new version a small amount ends the case without archiving.
+    assert [c.reason for c in migrate(db_session, v1, v3, lead, [at_register.id])] == ["moved"]
+    db_session.expire_all()
+    assert db_session.get(Case, at_archive.id).process_version_id == v1.id
+    register = db_session.scalars(select(Task).where(Task.case_id == at_register.id, Task.state == READY)).one()
+    tasks.complete(db_session, register.id, {"amount": 3}, lead)
+    db_session.expire_all()
+    assert _ready(db_session, at_register) == []
+    assert db_session.get(Case, at_register.id).status == "closed"
