@@ -6,6 +6,7 @@ current (ready or waiting) tasks changed. Each case moves in its own transaction
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -25,6 +26,7 @@ from engine.process_models.models import ProcessVersion
 from engine.tasks.models import READY, Task
 from engine.users.models import User
 
+log = logging.getLogger(__name__)
 MIGRATOR_GROUPS = ("teamleder", "admin")
 CURRENT = TaskState.READY | TaskState.WAITING
 NOT_REACHED = TaskState.PREDICTED_MASK | TaskState.FUTURE
@@ -125,7 +127,14 @@ def migrate(session: Session, source: ProcessVersion, target: ProcessVersion, ac
         raise InvalidInput("cases can only move between versions of the same process")
     results = []
     for case_id in _cases(session, source, case_ids):
-        results.append(_migrate_one(session, case_id, target, actor))
+        try:
+            results.append(_migrate_one(session, case_id, target, actor))
+        except Exception as exc:  # one case that cannot move must not stop the others
+            session.rollback()
+            log.exception("case %s could not be migrated to %s version %s", case_id, target.key, target.version)
+            reference = session.scalar(select(Case.reference).where(Case.id == case_id)) or ""
+            results.append(MigrationCheck(case_id, reference, False,
+                                          f"the engine could not move it ({type(exc).__name__}); it stays"))
     return results
 
 

@@ -143,3 +143,31 @@ def test_a_step_removed_ahead_of_a_case_does_not_block_it_one_it_stands_on_does(
     db_session.expire_all()
     assert _ready(db_session, at_register) == []
     assert db_session.get(Case, at_register.id).status == "closed"
+
+
+def test_a_case_the_engine_cannot_move_stays_and_the_others_still_move(db_session, lead, monkeypatch):
+    from engine.process_models import migration
+
+    [v1] = [d.version for d in deploy(db_session, V1, actor=lead)]
+    cases = []
+    for _ in range(3):
+        case = open_case(db_session, "review", {}, lead).case
+        first = db_session.scalars(select(Task).where(Task.case_id == case.id)).one()
+        tasks.complete(db_session, first.id, {"amount": 50}, lead)
+        cases.append(case)
+    [v2] = [d.version for d in deploy(db_session, V2, actor=lead)]
+    original, calls = migration.migrate_workflow, []
+
+    def flaky(diff, workflow, spec, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("boom")
+        return original(diff, workflow, spec, *args, **kwargs)
+
+    monkeypatch.setattr(migration, "migrate_workflow", flaky)
+    results = {c.reference: c for c in migrate(db_session, v1, v2, lead)}
+    assert [results[c.reference].movable for c in cases] == [True, False, True]
+    assert "RuntimeError" in results[cases[1].reference].reason
+    db_session.expire_all()
+    assert [db_session.get(Case, c.id).process_version_id for c in cases] == [v2.id, v1.id, v2.id]
+    assert "case_migrated" not in [e.kind for e in list_events(db_session, cases[1].id)]
