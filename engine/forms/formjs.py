@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 DATA_TYPES = frozenset({"textfield", "textarea", "number", "checkbox", "radio", "select", "checklist", "datetime"})
 LAYOUT_TYPES = frozenset({"text", "group"})
@@ -63,7 +63,9 @@ def check_form(schema: Any, key: str) -> list[str]:
             seen.add(field_key)
         if kind in ("radio", "select", "checklist") and not _values(component):
             problems.append(f"component {label!r}: needs a list of values")
-        pattern = (component.get("validate") or {}).get("pattern")
+        rule_problems = _rule_problems(kind, component)
+        problems.extend(f"component {label!r}: {problem}" for problem in rule_problems)
+        pattern = None if rule_problems else (component.get("validate") or {}).get("pattern")
         if pattern is not None:
             try:
                 if len(str(pattern)) > MAX_PATTERN:
@@ -71,6 +73,38 @@ def check_form(schema: Any, key: str) -> list[str]:
                 re.compile(str(pattern))
             except re.error:
                 problems.append(f"component {label!r}: the pattern is not a valid regular expression")
+    return problems
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _rule_problems(kind: str, component: dict[str, Any]) -> list[str]:
+    """Validation rules of the wrong type would only fail when someone submits the form: refuse them now."""
+    rules = component.get("validate")
+    if rules is None:
+        return []
+    if not isinstance(rules, dict):
+        return ["'validate' must be an object"]
+    problems = []
+    if not isinstance(rules.get("required", False), bool):
+        problems.append("'required' must be true or false")
+    for name in ("minLength", "maxLength"):
+        value = rules.get(name)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            problems.append(f"'{name}' must be a whole number of 0 or more")
+    for name in ("min", "max"):
+        if rules.get(name) is not None and not _is_number(rules[name]):
+            problems.append(f"'{name}' must be a number")
+    for low, high in (("minLength", "maxLength"), ("min", "max")):
+        if _is_number(rules.get(low)) and _is_number(rules.get(high)) and rules[low] > rules[high]:
+            problems.append(f"'{low}' is larger than '{high}'")
+    if "pattern" in rules and rules["pattern"] is not None and not isinstance(rules["pattern"], str):
+        problems.append("'pattern' must be text")
+    digits = component.get("decimalDigits")
+    if kind == "number" and digits is not None and (not isinstance(digits, int) or isinstance(digits, bool)):
+        problems.append("'decimalDigits' must be a whole number")
     return problems
 
 
@@ -103,6 +137,18 @@ class _Date(fields.Field):
             raise ValidationError("Skal være en gyldig dato (ÅÅÅÅ-MM-DD).") from exc
 
 
+def _pattern(pattern: str, message: Any) -> Any:
+    """Like form-js, the pattern may match anywhere in the value (JavaScript's RegExp.test)."""
+    compiled = re.compile(pattern)
+    error = str(message) if message else "Har ikke det rigtige format."
+
+    def check(value: str) -> None:
+        if compiled.search(value) is None:
+            raise ValidationError(error)
+
+    return check
+
+
 def _field(component: dict[str, Any]) -> fields.Field:
     rules = component.get("validate") or {}
     kind = component["type"]
@@ -115,8 +161,7 @@ def _field(component: dict[str, Any]) -> fields.Field:
             min=rules.get("minLength") or (1 if required else None), max=longest,
             error="Skal være mellem {min} og {max} tegn." if rules.get("minLength") else "Må højst være {max} tegn."))
         if rules.get("pattern"):
-            validators.append(validate.Regexp(str(rules["pattern"]), error=component.get("validate", {}).get(
-                "patternErrorMessage") or "Har ikke det rigtige format."))
+            validators.append(_pattern(str(rules["pattern"]), rules.get("patternErrorMessage")))
         return fields.String(validate=validators, **options)
     if kind == "number":
         if rules.get("min") is not None or rules.get("max") is not None:
@@ -144,9 +189,15 @@ def _field(component: dict[str, Any]) -> fields.Field:
 
 
 def schema_for(form: dict[str, Any]) -> Schema:
-    """A marshmallow schema for submissions to `form` (unknown keys are kept, as process data)."""
+    """A marshmallow schema for submissions to `form`.
+
+    Keys the form does not declare are refused: a submission must not set process data that later
+    gateways read (e.g. a risk level) through a task whose form does not ask for it.
+    """
     declared = {c["key"]: _field(c) for c in components(form) if c.get("type") in DATA_TYPES and c.get("key")}
-    return Schema.from_dict(declared, name=f"Form_{form.get('id', 'form')}")(unknown="include")
+    schema = Schema.from_dict(declared, name=f"Form_{form.get('id', 'form')}")(unknown=RAISE)
+    schema.error_messages = {**schema.error_messages, "unknown": "Feltet findes ikke i formularen."}
+    return schema
 
 
 def validate_submission(form: dict[str, Any], data: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, str]]]:

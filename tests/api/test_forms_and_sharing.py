@@ -38,6 +38,11 @@ def test_missing_or_invalid_form_refuses_deploy(client, make_account):
     bad = _deploy(client, lead.headers, {"politi": json.dumps(broken).encode()})
     assert bad.status_code == 422 and "not supported" in error_of(bad)["details"][0]["message"]
     assert _deploy(client, lead.headers, {"politi": b"{not json"}).status_code == 422
+    # A rule of the wrong type would only break when someone submits: refused at deploy.
+    wrong_rule = json.loads(FORM)
+    wrong_rule["components"][1]["validate"] = {"maxLength": "abc"}
+    refused = _deploy(client, lead.headers, {"politi": json.dumps(wrong_rule).encode()})
+    assert refused.status_code == 422 and "'maxLength' must be a whole number" in str(error_of(refused)["details"])
     assert client.get("/api/v1/process-models", headers=lead.headers).get_json()["versions"] == []
 
 
