@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from engine.consent import service as consent_service
 from engine.directory import service as directory_service
 from engine.users.models import User
+from webui.ui.filters import local_date
 
 SAFE_CONTACT_FLAGS = ("ask_if_alone", "no_letters_home", "no_voicemail", "interpreter_phone_only",
                       "interpreter_not_same_community")
@@ -52,7 +53,7 @@ def with_disclosure_choices(
     """
     usable = [c for c in consents if c.recipient_kind == recipient_kind and c.withdrawn_at is None]
     choices = {
-        "disclosure_consent_id": [{"label": f"{c.given_at:%d.%m.%Y} – {c.scope[:80]}", "value": str(c.id)}
+        "disclosure_consent_id": [{"label": f"{local_date(c.given_at)} – {c.scope[:80]}", "value": str(c.id)}
                                   for c in usable],
         "disclosure_exception": [{"label": f"{e.name} ({e.law_reference})" if e.law_reference else e.name,
                                   "value": e.key} for e in exceptions],
