@@ -6,7 +6,7 @@ Every upload goes through ``validate_bpmn``; any refusal is a
 
 from .parser import CasepathParser, load_specs
 from .problems import BpmnValidationError, Problem
-from .user_tasks import UserTaskInfo
+from .user_tasks import UserTaskInfo, start_form_key
 from .validation import ValidatedBpmn, validate_bpmn
 from .xml import MAX_BPMN_BYTES, parse_xml
 
@@ -19,5 +19,6 @@ __all__ = [
     "ValidatedBpmn",
     "load_specs",
     "parse_xml",
+    "start_form_key",
     "validate_bpmn",
 ]

@@ -77,6 +77,24 @@ def user_task_infos(process: etree._Element) -> list[UserTaskInfo]:
     return infos
 
 
+def start_form_infos(process: etree._Element) -> list[UserTaskInfo]:
+    """The process's own start events that name a form (`camunda:formKey`): the data a case opens with."""
+    infos = []
+    for event in bpmn_children(process, "startEvent"):
+        key = camunda_attribute(event, "formKey")
+        if key:
+            name = event.get("name")
+            infos.append(UserTaskInfo(bpmn_id=event.get("id") or "", name=" ".join(name.split()) if name else None,
+                                      lane=None, form_key=key))
+    return infos
+
+
+def start_form_key(process: etree._Element) -> str | None:
+    """The form key of the process's start form, if it has one."""
+    infos = start_form_infos(process)
+    return infos[0].form_key if infos else None
+
+
 def check_assignment(process: etree._Element) -> list[Problem]:
     """Every user task needs a lane or candidate groups, or nobody could ever claim it."""
     index = _lane_index(process)

@@ -14,7 +14,7 @@ from .model import FLOW_NODE_TAGS, bpmn_children, bpmn_descendants, call_targets
 from .parser import CasepathParser, problem_from_exception
 from .problems import BpmnValidationError, Problem, element_problem
 from .support_checks import check_document_support, check_support
-from .user_tasks import UserTaskInfo, check_assignment, user_task_infos
+from .user_tasks import UserTaskInfo, check_assignment, start_form_infos, user_task_infos
 from .xml import parse_xml
 
 NO_EXECUTABLE_PROCESS = "the file contains no executable process"
@@ -31,6 +31,11 @@ class ValidatedBpmn:
     process_names: dict[str, str] = field(default_factory=dict)
     called_ids: set[str] = field(default_factory=set)
     user_tasks: dict[str, list[UserTaskInfo]] = field(default_factory=dict)
+    start_forms: dict[str, list[UserTaskInfo]] = field(default_factory=dict)
+
+    def form_users(self) -> list[UserTaskInfo]:
+        """Every element that names a form: user tasks and start events."""
+        return [info for infos in (*self.user_tasks.values(), *self.start_forms.values()) for info in infos]
 
 
 def _definitions(data: bytes) -> etree._Element:
@@ -181,6 +186,7 @@ def validate_bpmn(
             process_names=_process_names(root, executable),
             called_ids={target for target in called_here if target not in local_processes},
             user_tasks={process.get("id") or "": user_task_infos(process) for process in executable},
+            start_forms={process.get("id") or "": start_form_infos(process) for process in executable},
         )
     except Exception as exc:  # noqa: BLE001 - never let a summary bug escape as a 500
         raise BpmnValidationError([problem_from_exception(exc)]) from exc

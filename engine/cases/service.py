@@ -17,6 +17,8 @@ from engine.cases.models import Case, CaseEvent, CaseSequence
 from engine.cases.runtime import start_case_run
 from engine.clock import Clock, system_clock
 from engine.errors import InvalidInput, NotFound
+from engine.forms.formjs import validate_submission
+from engine.forms.service import start_form
 from engine.process_models.service import latest_version
 from engine.tasks.models import READY, Task
 from engine.users.models import User
@@ -72,6 +74,12 @@ def open_case(
     if version is None:
         raise InvalidInput(f"no process model with key {process_key!r} is deployed",
                            [{"field": "process_key", "message": "unknown process"}])
+    form = start_form(session, version)
+    if form is not None:
+        data, problems = validate_submission(form, data)
+        if problems:
+            raise InvalidInput("the case data does not fit the process's start form",
+                               [{**p, "field": f"data.{p['field']}"} for p in problems])
     now = clock()
     case = Case(
         reference=next_reference(session, now.year),

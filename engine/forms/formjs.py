@@ -154,7 +154,11 @@ def _field(component: dict[str, Any]) -> fields.Field:
     kind = component["type"]
     required = bool(rules.get("required"))
     validators: list[Any] = []
-    options = {"required": required, "allow_none": not required, "error_messages": MESSAGES}
+    options: dict[str, Any] = {"required": required, "allow_none": not required, "error_messages": MESSAGES}
+    if not required and kind in ("checkbox", "checklist"):
+        # Like form-js, a box left alone is False and a checklist left alone is empty, not missing:
+        # gateways test them, and a missing name would stop the case.
+        options["load_default"] = False if kind == "checkbox" else list
     if kind in ("textfield", "textarea"):
         longest = min(rules.get("maxLength") or MAX_TEXT, MAX_TEXT)
         validators.append(validate.Length(

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.bpmn import Problem, UserTaskInfo
+from engine.bpmn import Problem, UserTaskInfo, parse_xml, start_form_key
 from engine.forms.formjs import check_form
 from engine.forms.models import FormVersion
 
@@ -85,6 +86,21 @@ def form_schema(session: Session, pinned: Mapping[str, str], key: str | None) ->
         return None
     form = session.get(FormVersion, UUID(pinned[key]))
     return form.schema if form is not None else None
+
+
+@lru_cache(maxsize=256)
+def _start_form_key(version_id: UUID, key: str, xml: bytes) -> str | None:
+    root = parse_xml(xml)
+    for process in root.iter("{http://www.omg.org/spec/BPMN/20100524/MODEL}process"):
+        if process.get("id") == key:
+            return start_form_key(process)
+    return None
+
+
+def start_form(session: Session, version: Any) -> dict[str, Any] | None:
+    """The form a case of `version` opens with (its start event's `camunda:formKey`), or None."""
+    key = _start_form_key(version.id, version.key, version.bpmn_xml)
+    return form_schema(session, version.forms, key)
 
 
 def pinned_forms(session: Session, forms: Mapping[str, str], dependencies: list[str]) -> dict[str, str]:

@@ -153,7 +153,7 @@ def validate_upload(
         _check_rule_keys(session, data)
     except BpmnValidationError as exc:
         return UploadCheck(list(exc.problems))
-    tasks = [task for process_tasks in validated.user_tasks.values() for task in process_tasks]
+    tasks = validated.form_users()
     savepoint = session.begin_nested()  # resolving stores uploaded forms; undo that here
     try:
         pinned, problems = resolve_forms(session, tasks, forms or {}, actor.username if actor else "system")
@@ -199,7 +199,7 @@ def _store(session: Session, data: bytes, check: UploadCheck, *, actor: User | N
     assert check.validated is not None
     validated = check.validated
     actor_name = actor.username if actor else "system"
-    tasks = [task for process_tasks in validated.user_tasks.values() for task in process_tasks]
+    tasks = validated.form_users()
     pinned, problems = resolve_forms(session, tasks, forms, actor_name)
     if problems:
         session.rollback()

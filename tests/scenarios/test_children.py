@@ -74,6 +74,21 @@ def to_investigation(sc: Scenario, case) -> None:
 # ------------------------------------------------------------------------------------------ 1. closed early
 
 
+def test_a_notification_opens_only_with_the_start_data_its_start_form_asks_for(sc):
+    with pytest.raises(InvalidInput) as missing:
+        sc.open(PROCESS, RECEIVED, source="school")
+    assert problems(missing) == {"data.received_at": "Feltet skal udfyldes."}
+    with pytest.raises(InvalidInput) as wrong:
+        sc.open(PROCESS, RECEIVED, received_at="23-11-2026", source="bakery", name="Fatima")
+    assert problems(wrong) == {"data.received_at": "Skal være et gyldigt tidspunkt.",
+                               "data.source": "Vælg en af mulighederne.",
+                               "data.name": "Feltet findes ikke i formularen."}
+    # Who notified is optional to say: left out, it counts as not a professional, and the case can close.
+    case = sc.open(PROCESS, RECEIVED, received_at=RECEIVED.isoformat(), source="citizen")
+    assert sc.do(case, "Task_vurdering_24t", "modtagerteam", RECEIVED + timedelta(hours=3),
+                 assessment_decision="close", close_reason="Ingen bekymring") == ["Task_kvittering"]
+
+
 def test_closed_after_the_24_hour_assessment_the_professional_notifier_gets_feedback(sc):
     case = notification(sc)
     assert sc.groups(case) == {"Task_kvittering": "modtagerteam", "Task_vurdering_24t": "modtagerteam"}

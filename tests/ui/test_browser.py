@@ -134,19 +134,18 @@ def test_case_path_through_the_ui(page, live_server):
     old_reference = register_notification(page, hours_ago=30, shots=True)
     reference = register_notification(page, hours_ago=2)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Sag {reference}")
-    if page.get_by_text("Tilføj en instruks om sikker kontakt").count():
-        page.get_by_text("Tilføj en instruks om sikker kontakt").click()
-        page.get_by_label("Instruks om sikker kontakt").fill("Ring kun til barnets egen mobil mellem kl. 8 og 9.")
-        page.get_by_label("Læg ingen beskeder på telefonsvareren").check()
-        page.get_by_role("button", name="Gem instruksen").click()
-        expect(page.get_by_role("status")).to_contain_text("Instruksen om sikker kontakt er gemt.")
-        page.get_by_text("Registrér et samtykke").click()
-        page.get_by_label("Forældremyndighedsindehaveren").check()
-        page.get_by_label("Oplysningerne må gives til").select_option("security_consultant")
-        page.get_by_label("Hvilke oplysninger samtykket dækker").fill("Underretningen og børnesamtalen.")
-        page.get_by_label("Formål").fill("Risikovurdering.")
-        page.get_by_role("button", name="Gem samtykket").click()
-        expect(page.get_by_role("status")).to_contain_text("Samtykket er registreret.")
+    page.get_by_text("Tilføj en instruks om sikker kontakt").click()
+    page.get_by_label("Instruks om sikker kontakt").fill("Ring kun til barnets egen mobil mellem kl. 8 og 9.")
+    page.get_by_label("Læg ingen beskeder på telefonsvareren").check()
+    page.get_by_role("button", name="Gem instruksen").click()
+    expect(page.get_by_role("status")).to_contain_text("Instruksen om sikker kontakt er gemt.")
+    page.get_by_text("Registrér et samtykke").click()
+    page.get_by_label("Forældremyndighedsindehaveren").check()
+    page.get_by_label("Oplysningerne må gives til").select_option("security_consultant")
+    page.get_by_label("Hvilke oplysninger samtykket dækker").fill("Underretningen og børnesamtalen.")
+    page.get_by_label("Formål").fill("Risikovurdering.")
+    page.get_by_role("button", name="Gem samtykket").click()
+    expect(page.get_by_role("status")).to_contain_text("Samtykket er registreret.")
     screenshot(page, "02c-case-new")
 
     page.get_by_role("link", name="Indbakke").first.click()
@@ -160,8 +159,8 @@ def test_case_path_through_the_ui(page, live_server):
 
     # The task page: safe contact banner, action card, deadline rule; an error, then completion.
     expect(page.get_by_role("heading", level=1)).to_have_text(ASSESS)
-    if page.locator(".safe-contact").count():
-        expect(page.locator(".safe-contact[role=alert]")).to_contain_text("barnets egen mobil")
+    expect(page.locator(".safe-contact[role=alert]")).to_contain_text("barnets egen mobil")
+    assert page.locator("main h1, main h2, main h3").first.evaluate("e => e.tagName") == "H1"  # heading order
     expect(page.locator(".action-card")).to_contain_text("ring til politiet på 112")
     expect(page.locator(".summary")).to_contain_text("BL § 136")
     expect(page.locator(".summary")).to_contain_text("Under 1 arbejdsdag tilbage")

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from engine.cases.access import access_log
+from engine.consent.service import list_consents
 from engine.tasks import service as tasks
-from engine.users.models import User
 from tests.ui.helpers import deploy_test_diagram, login, make_user, open_notification, post, text
 
 ASSESS = "Vurdér underretningen inden for 24 timer"
@@ -138,6 +139,11 @@ def test_consents_and_safe_contact(client, db_session, people):
     failed = post(client, f"{case_url}/samtykker", {"recipient_kind": "police"})
     assert failed.status_code == 422 and "Samtykket blev ikke gemt." in text(failed)
     assert 'id="f-scope-error"' in text(failed)
+    assert list_consents(db_session, opened.case.id, people["reception"]) == []  # nothing stored
+    # The page shown again is a read of the case too, and is logged like any other.
+    admin = make_user(db_session, "admin1", "admin")
+    assert [(a.username, a.kind, a.channel) for a in access_log(db_session, opened.case.id, admin)] == [
+        ("modtager1", "read_case", "ui")]
     saved = post(client, f"{case_url}/samtykker", {
         "given_by": "citizen", "recipient_kind": "police", "scope": "Trusler fra familien.",
         "purpose": "Sikkerhedsplan.", "given_at": "2026-01-05T10:00"}, follow_redirects=True)
@@ -176,21 +182,41 @@ def test_new_referral(client, db_session, people):
     assert [t.due_at for t in ready] == [datetime(2026, 1, 6, 8, 15, tzinfo=UTC)]
 
 
+def test_an_adult_referral_uses_the_deployed_start_form(client, db_session, people):
+    from pathlib import Path
+
+    from engine.process_models.service import deploy
+
+    workflows = Path(__file__).resolve().parents[2] / "workflows"
+    forms = {f.stem: f.read_bytes() for f in (workflows / "forms").glob("*.form")}
+    for name in ("risikovurdering", "opfoelgning", "henvendelse_voksen"):
+        deploy(db_session, (workflows / f"{name}.bpmn").read_bytes(), actor=None, forms=forms)
+    login(client, "modtager1")
+    assert "/sager/ny/voksen" in text(client.get("/sager/ny"))
+    form = text(client.get("/sager/ny/voksen"))
+    assert "Registrér kun hvornår og fra hvem henvendelsen kom" in form and 'value="job_centre"' in form
+    bad = post(client, "/sager/ny/voksen", {"received_at": "2026-01-05T09:15", "source": "bakery"})
+    assert bad.status_code == 422 and "Vælg en af mulighederne." in text(bad)
+    created = post(client, "/sager/ny/voksen", {"received_at": "2026-01-05T09:15", "source": "job_centre"})
+    assert created.status_code == 302
+    ready = tasks.list_tasks(db_session, people["reception"], scope="candidate").items
+    assert [t.name for t in ready] == ["Visitér henvendelsen"]
+
+
 def test_profile_language_and_digest(client, db_session, people):
     login(client, "modtager1")
     page = text(client.get("/profil"))
     assert 'name="email"' in page and 'name="locale"' in page
-    assert ('name="reminder_digest"' in page) == hasattr(User, "reminder_digest")
-    bad = post(client, "/profil", {"email": "ikke-en-adresse", "locale": "da"})
+    assert 'name="reminder_digest"' in page
+    bad = post(client, "/profil", {"email": "ikke-en-adresse", "locale": "en"})
     assert bad.status_code == 422 and "Skal være en e-mailadresse." in text(bad)
-    form = {"email": "ny@example.invalid", "locale": "en"}
-    if hasattr(User, "reminder_digest"):
-        form.update(reminder_digest="true", digest_hour="7")
+    db_session.refresh(people["reception"])
+    assert people["reception"].email == "modtager1@example.invalid" and people["reception"].locale == "da"
+    form = {"email": "ny@example.invalid", "locale": "en", "reminder_digest": "true", "digest_hour": "7"}
     saved = post(client, "/profil", form, follow_redirects=True)
     assert "Your settings are saved." in text(saved) and 'lang="en"' in text(saved)
     inbox = text(client.get("/"))
     assert "My tasks" in inbox and "Mine opgaver" not in inbox
     db_session.refresh(people["reception"])
     assert people["reception"].email == "ny@example.invalid" and people["reception"].locale == "en"
-    if hasattr(User, "reminder_digest"):
-        assert people["reception"].reminder_digest is True and people["reception"].digest_hour == 7
+    assert people["reception"].reminder_digest is True and people["reception"].digest_hour == 7

@@ -178,8 +178,17 @@ def test_user_task_settings(case):
 
 def test_every_form_is_used_and_every_used_form_exists():
     used = {task.get(f"{CAMUNDA}formKey") for _p, task in user_tasks()}
+    starts = {path.stem: process_of(parse(path)).find("bpmn:startEvent", NS).get(f"{CAMUNDA}formKey")
+              for path in bpmn_files()}
+    assert starts == {"underretning_boern": "underretning_start", "henvendelse_voksen": "henvendelse_start",
+                      "risikovurdering": None, "opfoelgning": None}  # called processes get their data passed
     shipped = {p.stem for p in form_files()}
-    assert used == shipped
+    assert used | {key for key in starts.values() if key} == shipped
+
+
+def test_start_forms_ask_for_the_documented_start_data():
+    assert set(data_components(load_form("underretning_start"))) == {"received_at", "source", "professional_notifier"}
+    assert set(data_components(load_form("henvendelse_start"))) == {"received_at", "source"}
 
 
 @pytest.mark.parametrize("path", form_files(), ids=lambda p: p.stem)

@@ -35,19 +35,22 @@ def referral_kinds() -> dict[str, dict[str, str]]:
 
 
 def referral_schema(kind: str) -> dict[str, Any]:
-    """The form for opening a case of `kind` (`boern` or `voksen`)."""
+    """The form for opening a case of `kind` (`boern` or `voksen`) when its process has no start form.
+
+    The values are those the shipped start forms use (workflows/forms/*_start.form).
+    """
     received = {"type": "datetime", "subtype": "datetime", "key": "received_at",
                 "dateLabel": _("Modtaget (dato og klokkeslæt)"), "validate": {"required": True},
                 "description": _("Fristerne regnes herfra, fx 24-timersvurderingen.")}
     if kind == "boern":
         sources = [("school", _("Skole")), ("day_care", _("Dagtilbud")), ("police", _("Politiet")),
                    ("health", _("Sundhedspersonale")), ("other_department", _("Anden afdeling i kommunen")),
-                   ("citizen", _("En borger")), ("child_or_parent", _("Barnet eller en forælder")),
+                   ("citizen", _("En borger")), ("child", _("Barnet selv")), ("parent", _("En forælder")),
                    ("other", _("Andet"))]
         extra = [{"type": "checkbox", "key": "professional_notifier",
                   "label": _("Underretteren er fagperson (skal have besked om, hvad der sker)")}]
     else:
-        sources = [("citizen_conversation", _("Borgeren selv, i en samtale")),
+        sources = [("citizen", _("Borgeren selv")), ("job_centre", _("Jobcentret (i en samtale)")),
                    ("other_municipality", _("En anden kommune")), ("shelter", _("Et krisecenter")),
                    ("ssp", _("SSP eller kriminalpræventivt personale")),
                    ("education", _("En uddannelsesinstitution")), ("other", _("Andet"))]

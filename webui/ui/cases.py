@@ -45,7 +45,7 @@ def _render(case_id: UUID, consent: tuple[dict, dict] | None = None, contact: tu
     staff |= {t.assignee.username for t in tasks if t.assignee is not None}
     consent_values, consent_errors = consent or ({}, {})
     contact_values, contact_errors = contact or (safe_contact_values(safe), {})
-    return render_template(
+    page = render_template(
         "case.html", case=case, tasks=tasks, ready=[t for t in tasks if t.state == "READY"], events=events,
         timers=case_timers(session, case_id), active_ids=sorted({t.bpmn_id for t in tasks if t.state == "READY"}),
         completed_ids=completed_elements(tasks), sharing=sharing, contact=safe,
@@ -53,7 +53,10 @@ def _render(case_id: UUID, consent: tuple[dict, dict] | None = None, contact: tu
         consent_form=render_form(consent_schema(), consent_values, consent_errors, tz=_tz()),
         contact_form=render_form(safe_contact_schema(), contact_values, contact_errors, tz=_tz()),
         consent_failed=bool(consent_errors), contact_failed=bool(contact_errors), me=user,
-    ), status
+    )
+    # Every page that shows the case is a read of it, also the one that shows a rejected form again.
+    log_access(session, case_id, user, READ_CASE, channel="ui")
+    return page, status
 
 
 @bp.get("")
@@ -76,9 +79,7 @@ def find() -> ResponseReturnValue:
 @login_required
 def show(case_id: UUID) -> ResponseReturnValue:
     """A case the user may see (need-to-know; otherwise 404); every view is logged."""
-    page = _render(case_id)
-    log_access(get_session(), case_id, me(), READ_CASE, channel="ui")
-    return page
+    return _render(case_id)
 
 
 @bp.get("/<uuid:case_id>/diagram.bpmn")

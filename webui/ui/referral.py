@@ -11,6 +11,7 @@ from flask_login import login_required
 
 from engine.cases.service import open_case
 from engine.errors import InvalidInput
+from engine.forms.service import start_form
 from engine.process_models.service import latest_version
 from webui.database import get_session
 from webui.ui import errors
@@ -34,9 +35,16 @@ def choose() -> ResponseReturnValue:
     return render_template("referral_choose.html", kinds=kinds)
 
 
+def _schema(slug: str) -> dict:
+    """The deployed process's start form (the team lead's, versioned with the process), else the built-in one."""
+    session = get_session()
+    version = latest_version(session, referral_kinds()[slug]["process"])
+    return (start_form(session, version) if version is not None else None) or referral_schema(slug)
+
+
 def _render(slug: str, values: dict | None = None, problems: dict[str, str] | None = None,
             status: int = 200) -> ResponseReturnValue:
-    schema, problems = referral_schema(slug), problems or {}
+    schema, problems = _schema(slug), problems or {}
     labels = field_labels(schema)
     return render_template(
         "referral.html", slug=slug, kind=referral_kinds()[slug],
@@ -51,7 +59,7 @@ def new(slug: str) -> ResponseReturnValue:
     """The referral form; on success the case is opened and its page shown."""
     if request.method == "GET":
         return _render(slug)
-    schema = referral_schema(slug)
+    schema = _schema(slug)
     data, problems = coerce(schema, request.form, tz=current_app.config["CASEPATH"].timezone)
     problems = {**required_problems(schema, data), **problems}
     received = data.get("received_at")
@@ -63,8 +71,12 @@ def new(slug: str) -> ResponseReturnValue:
     session = get_session()
     try:
         opened = open_case(session, referral_kinds()[slug]["process"], data, me())
-    except InvalidInput:
+    except InvalidInput as exc:
         session.rollback()
+        fields = {str(d["field"]).removeprefix("data."): str(d.get("message", "")) for d in exc.details
+                  if d.get("field")}
+        if fields:
+            return _render(slug, raw_values(schema, request.form), fields, 422)
         flash(_("Sagen kunne ikke oprettes (processen mangler eller fejler). Kontakt teamlederen."), "error")
         return redirect(url_for("referral.choose"))
     flash(_("Sagen %(reference)s er oprettet.", reference=opened.case.reference), "success")

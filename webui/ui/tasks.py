@@ -61,7 +61,7 @@ def _render(task: Task, values: dict[str, Any] | None = None, field_errors: dict
     may_work = task.state == READY and (task.assignee_id == user.id or (
         task.assignee_id is None and task.candidate_group in user.group_keys))
     supervisor = user.in_any(*SUPERVISOR_GROUPS)
-    return render_template(
+    page = render_template(
         "task.html", task=task, form_html=render_form(schema, values, field_errors, tz=_tz()), has_form=bool(schema),
         error_list=[(field_id(k), labels[k], field_errors[k]) for k in labels if k in field_errors],
         general_errors=general or [], properties=properties, rule=rule, contact=contact,
@@ -69,18 +69,17 @@ def _render(task: Task, values: dict[str, Any] | None = None, field_errors: dict
             session, kind, region) if kind else [], may_work=may_work, supervisor=supervisor,
         members=group_members(session, task.candidate_group) if supervisor and task.candidate_group else [],
         case_visible=can_view_case(session, task.case, user), me=user,
-    ), status
+    )
+    # Every page that shows the task (and the case's safe-contact text) is a read, also a re-shown form.
+    log_access(session, task.case_id, user, READ_TASK, channel="ui")
+    return page, status
 
 
 @bp.get("/<uuid:task_id>")
 @login_required
 def show(task_id: UUID) -> ResponseReturnValue:
     """The task with its form, action card, deadline and safe-contact instructions; the view is logged."""
-    session = get_session()
-    task = service.get_task(session, task_id, me())
-    page = _render(task)
-    log_access(session, task.case_id, me(), READ_TASK, channel="ui")
-    return page
+    return _render(service.get_task(get_session(), task_id, me()))
 
 
 @bp.post("/<uuid:task_id>")
