@@ -58,6 +58,12 @@ def test_task_carries_form_action_card_directory_and_safe_contact(client, case):
     assert task["safe_contact"]["ask_if_alone"] is True and task["safe_contact"]["no_voicemail"] is False
     listed = client.get("/api/v1/tasks", headers=worker.headers).get_json()["items"]
     assert listed[0]["safe_contact"]["instructions"] == "Spørg om hun er alene."
+    # Every answer that carries a task carries the instructions: whoever acts on it sees them.
+    in_case = client.get(f"/api/v1/cases/{opened['id']}", headers=worker.headers).get_json()["tasks"]
+    assert in_case[0]["safe_contact"]["instructions"] == "Spørg om hun er alene."
+    claimed = client.post(f"/api/v1/tasks/{task_id}/claim", headers=worker.headers).get_json()
+    assert claimed["safe_contact"]["no_letters_home"] is True
+    assert opened["tasks"][0]["safe_contact"] is None  # none were recorded when the case was opened
 
 
 def test_form_errors_are_danish_per_field(client, case):

@@ -14,7 +14,7 @@ from engine.errors import InvalidInput
 from engine.tasks.models import Task
 from webui.api import bp
 from webui.api.auth import current_user, token_required
-from webui.api.schemas import CaseCreateSchema, CaseEventSchema, CaseSchema, TaskSchema, local_iso
+from webui.api.schemas import CaseCreateSchema, CaseEventSchema, CaseSchema, local_iso
 from webui.database import get_session
 
 _case = CaseSchema()
@@ -29,8 +29,10 @@ def json_body() -> dict:
 
 
 def dump_case(case: Case, tasks: list[Task]) -> dict:
-    """A case with its READY tasks."""
-    return dict(_case.dump(case), tasks=TaskSchema(many=True).dump(tasks))
+    """A case with its READY tasks (each with the case's safe-contact instructions)."""
+    from webui.api.tasks import dump_tasks  # tasks imports this module's json_body
+
+    return dict(_case.dump(case), tasks=dump_tasks(get_session(), tasks))
 
 
 @bp.post("/cases")

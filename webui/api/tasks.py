@@ -13,6 +13,7 @@ from engine.cases.access import READ_TASK, log_access
 from engine.consent.models import SafeContact
 from engine.directory.service import list_entries
 from engine.tasks import service
+from engine.tasks.models import Task
 from webui.api import bp
 from webui.api.auth import current_user, token_required
 from webui.api.cases import json_body
@@ -34,11 +35,8 @@ def list_tasks() -> ResponseReturnValue:
         due_before=query["due_before"], limit=query["per_page"],
         offset=(query["page"] - 1) * query["per_page"],
     )
-    contacts = safe_contacts(get_session(), [task.case_id for task in page.items])
-    items = [dict(item, safe_contact=contacts.get(task.case_id))
-             for task, item in zip(page.items, _task.dump(page.items, many=True), strict=True)]
     return {
-        "items": items,
+        "items": dump_tasks(get_session(), page.items),
         "page": query["page"],
         "per_page": query["per_page"],
         "total": page.total,
@@ -70,18 +68,29 @@ def safe_contacts(session: Session, case_ids: list[UUID]) -> dict[UUID, dict]:
     return {row.case_id: SafeContactSchema().dump(row) for row in rows}
 
 
+def dump_tasks(session: Session, tasks: list[Task]) -> list[dict]:
+    """Tasks as the API returns them: each with its case's safe-contact instructions (or null)."""
+    contacts = safe_contacts(session, [task.case_id for task in tasks]) if tasks else {}
+    return [dict(item, safe_contact=contacts.get(task.case_id))
+            for task, item in zip(tasks, _task.dump(tasks, many=True), strict=True)]
+
+
+def _dump_one(task: Task) -> dict:
+    return dump_tasks(get_session(), [task])[0]
+
+
 @bp.post("/tasks/<uuid:task_id>/claim")
 @token_required
 def claim_task(task_id: UUID) -> ResponseReturnValue:
     """Take the task."""
-    return _task.dump(service.claim(get_session(), task_id, current_user()))
+    return _dump_one(service.claim(get_session(), task_id, current_user()))
 
 
 @bp.post("/tasks/<uuid:task_id>/unclaim")
 @token_required
 def unclaim_task(task_id: UUID) -> ResponseReturnValue:
     """Give the task back to its group."""
-    return _task.dump(service.unclaim(get_session(), task_id, current_user()))
+    return _dump_one(service.unclaim(get_session(), task_id, current_user()))
 
 
 @bp.post("/tasks/<uuid:task_id>/assign")
@@ -89,7 +98,7 @@ def unclaim_task(task_id: UUID) -> ResponseReturnValue:
 def assign_task(task_id: UUID) -> ResponseReturnValue:
     """A team lead gives the task to a user."""
     body = AssignSchema().load(json_body())
-    return _task.dump(service.assign(get_session(), task_id, body["username"], current_user()))
+    return _dump_one(service.assign(get_session(), task_id, body["username"], current_user()))
 
 
 @bp.post("/tasks/<uuid:task_id>/complete")
@@ -98,4 +107,4 @@ def complete_task(task_id: UUID) -> ResponseReturnValue:
     """Complete the task with data; returns the case's READY tasks."""
     body = TaskCompleteSchema().load(json_body() if request.content_length else {})
     tasks = service.complete(get_session(), task_id, body["data"], current_user())
-    return {"tasks": _task.dump(tasks, many=True)}
+    return {"tasks": dump_tasks(get_session(), tasks)}
