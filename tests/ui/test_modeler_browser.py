@@ -159,6 +159,23 @@ def test_modeler_opens_the_childrens_procedure_with_the_panel(page, live_server)
     assert csp_problems(live_server) == []
 
 
+def test_a_team_lead_chooses_the_group_of_a_lane(page, live_server):
+    flows.login(page, "teamleder")
+    open_modeler(page)
+    select(page, "Lane_teamleder")
+    expect(page.locator("#helper-lane-group")).to_have_value("teamleder")
+    page.get_by_label("Gruppe, der arbejder i lanen").select_option("admin")
+    page.get_by_role("button", name="Brug gruppen").click()
+    expect(page.locator("#helper-lane-status")).to_have_text("Opgaver i lanen »Teamleder« går nu til gruppen admin.")
+    expect(page.locator("#helper-group")).to_have_text("Gruppe: admin (lanen »Teamleder«)")
+    open_modeler(page)  # stored, not only shown
+    select(page, "Lane_teamleder")
+    expect(page.locator("#helper-group")).to_have_text("Gruppe: admin (lanen »Teamleder«)")
+    page.get_by_label("Gruppe, der arbejder i lanen").select_option("teamleder")  # as it was, for the tests after
+    page.get_by_role("button", name="Brug gruppen").click()
+    expect(page.locator("#helper-group")).to_have_text("Gruppe: teamleder (lanen »Teamleder«)")
+
+
 def test_add_a_task_whose_form_is_missing_is_refused_with_a_marker(page, live_server):
     flows.login(page, "teamleder")
     open_modeler(page)

@@ -14,7 +14,7 @@ from engine.bpmn import BpmnValidationError
 from engine.deadlines.rules import list_rules
 from engine.errors import InvalidInput
 from engine.process_models import drafts
-from engine.process_models.models import LaneGroup
+from engine.process_models.lanes import lane_groups, set_lane_group
 from engine.process_models.service import latest_version
 from engine.users.models import Group
 from webui.database import get_session
@@ -79,6 +79,8 @@ def messages() -> dict[str, str]:
         "group_mapped": _("Gruppe: %(group)s (lanen »%(lane)s«)"),
         "group_slug": _("Gruppe: %(group)s (lanen »%(lane)s« har ingen tilknytning, så navnet bruges som nøgle)"),
         "group_unknown": _("Advarsel: gruppen %(group)s findes ikke."),
+        "lane_group_saved": _("Opgaver i lanen »%(lane)s« går nu til gruppen %(group)s."),
+        "lane_group_failed": _("Gruppen blev ikke ændret (%(error)s)."),
         "group_candidate": _("Gruppe: %(group)s (camunda:candidateGroups overstyrer lanen)"),
         "group_none": _("Ingen gruppe: opgaven ligger ikke i en lane og har ingen candidateGroups."),
         "deadline_current": _("Frist nu: %(value)s"),
@@ -100,7 +102,7 @@ def page_config(key: str) -> dict[str, Any]:
     session = get_session()
     return {
         "key": key,
-        "lanes": {row.lane_name: row.group_key for row in session.scalars(select(LaneGroup))},
+        "lanes": lane_groups(session),
         "groups": sorted(session.scalars(select(Group.key))),
         "rules": [{"key": r.key, "name": r.name, "amount": r.amount, "unit": r.unit, "law": r.law_reference}
                   for r in list_rules(session)],
@@ -108,6 +110,7 @@ def page_config(key: str) -> dict[str, Any]:
         "save": url_for("modeler.save", key=key),
         "check": url_for("modeler.check", key=key),
         "deploy": url_for("modeler.deploy", key=key),
+        "lane_group": url_for("modeler.lane_group"),
         "form": url_for("form_editor.edit", key=key, form_key="FORM_KEY"),
         "locale": select_locale(),
         "messages": messages(),
@@ -152,6 +155,19 @@ def check(key: str) -> ResponseReturnValue:
     except InvalidInput as exc:
         return _invalid(exc)
     return jsonify({"problems": problems_json(result.problems)})
+
+
+@bp.post("/lanegrupper")
+@editor_required
+def lane_group() -> ResponseReturnValue:
+    """Set which group works the tasks of a lane (by lane name, for every process): {lane, group}."""
+    body = _json()
+    try:
+        lanes = set_lane_group(get_session(), str(body.get("lane") or ""), str(body.get("group") or ""), me())
+    except InvalidInput as exc:
+        get_session().rollback()
+        return jsonify({"error": exc.message, "details": exc.details}), 422
+    return jsonify({"lanes": lanes})
 
 
 @bp.post("/<key>/udrul")

@@ -101,6 +101,12 @@
       byId("helper-name").textContent = bo.name || bo.id;
       byId("helper-kind").textContent = "(" + bo.$type.replace("bpmn:", "") + ", " + bo.id + ")";
       byId("helper-group").textContent = groupText(element, registry, config);
+      var lane = P.is(element, "bpmn:Lane") && !!(bo.name || "").trim();
+      if (!lane || byId("helper-lane").hidden) { byId("helper-lane-status").textContent = ""; }
+      byId("helper-lane").hidden = !lane;
+      if (lane && document.activeElement !== byId("helper-lane-group")) {
+        byId("helper-lane-group").value = P.laneGroup(bo.name, config.lanes).group;
+      }
       var formKey = userTask ? bo.get("camunda:formKey") : "";
       byId("helper-form").hidden = !formKey;
       if (formKey) {
@@ -130,6 +136,21 @@
     });
     document.querySelector('[data-action="card"]').addEventListener("click", function () {
       if (current) { setActionCard(modeler, current, byId("helper-card-text").value.trim()); }
+    });
+    document.querySelector('[data-action="lane-group"]').addEventListener("click", function () {
+      var element = current && registry.get(current.id);
+      if (!element || !P.is(element, "bpmn:Lane")) { return; }
+      var lane = element.businessObject.name.trim(), group = byId("helper-lane-group").value;
+      window.Casepath.request(config.lane_group, "POST", { lane: lane, group: group }).then(function (result) {
+        if (result.ok) {
+          config.lanes = result.data.lanes;
+          render();
+          byId("helper-lane-status").textContent = format(m.lane_group_saved, { lane: lane, group: group });
+        } else {
+          byId("helper-lane-status").textContent = format(m.lane_group_failed,
+            { error: (result.data && result.data.error) || result.status });
+        }
+      });
     });
     document.querySelector('[data-action="rule"]').addEventListener("click", function () {
       var start = byId("helper-start").value.trim();
