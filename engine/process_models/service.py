@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.bpmn import BpmnValidationError, Problem, ValidatedBpmn, parse_xml, validate_bpmn
+from engine.consent.sharing import check_properties
 from engine.deadlines.models import DeadlineRule
 from engine.deadlines.timers import rule_key_of
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -114,6 +115,16 @@ def _check_rule_keys(session: Session, data: bytes) -> None:
         raise BpmnValidationError(problems)
 
 
+def _check_sharing(data: bytes) -> None:
+    """A sharing task must name recipient kinds the consent rules know (docs/diagrams.md)."""
+    problems = []
+    for task in parse_xml(data).iter(f"{{{BPMN_NS}}}userTask"):
+        properties = {p.get("name"): p.get("value") or "" for p in task.iter(f"{{{CAMUNDA_NS}}}property")}
+        problems += [Problem(task.get("id"), task.get("name"), message) for message in check_properties(properties)]
+    if problems:
+        raise BpmnValidationError(problems)
+
+
 @dataclass
 class UploadCheck:
     """What validating an upload found: problems (none = deployable) and what storing it needs."""
@@ -151,6 +162,7 @@ def validate_upload(
         extra, dependency_ids = _resolve_dependencies(session, data)
         validated = validate_bpmn(data, filename=filename, extra_documents=extra)
         _check_rule_keys(session, data)
+        _check_sharing(data)
     except BpmnValidationError as exc:
         return UploadCheck(list(exc.problems))
     tasks = validated.form_users()

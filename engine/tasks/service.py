@@ -17,6 +17,7 @@ from engine.cases.models import Case
 from engine.cases.runtime import find_ready_task, load_case_run, run_engine, specs_for
 from engine.cases.service import SUPERVISOR_GROUPS, check_data, lock_case
 from engine.clock import Clock, system_clock
+from engine.consent import sharing
 from engine.consent.service import record_task_disclosure
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.forms.camunda import describe_form, validate_form_data
@@ -113,7 +114,7 @@ def task_form(session: Session, task: Task) -> dict[str, Any] | None:
 
 
 def task_properties(session: Session, task: Task) -> dict[str, str]:
-    """The task's `camunda:properties` from the diagram (action_card, disclosure_recipient, directory_kind)."""
+    """The task's `camunda:properties` from the diagram (action_card, disclosure_recipient, disclosure_when, ...)."""
     version = session.get(ProcessVersion, task.process_version_id)
     extensions = getattr(_task_spec(session, version, task.bpmn_id), "extensions", None) or {}
     return {key: value for key, value in extensions.items() if isinstance(value, str)}
@@ -200,8 +201,8 @@ def complete(
         problems = validate_form_data(getattr(spiff_task.task_spec, "form", None), data)
     if problems:
         raise InvalidInput("the submitted data does not fit the task's form", problems)
-    recipient = (getattr(spiff_task.task_spec, "extensions", None) or {}).get("disclosure_recipient")
-    if recipient:
+    properties = getattr(spiff_task.task_spec, "extensions", None) or {}
+    for recipient in sharing.recipients(properties, data):
         record_task_disclosure(session, case.id, found.id, recipient, data, user, clock())
     spiff_task.set_data(**data)
     run_engine(run.workflow, spiff_task)

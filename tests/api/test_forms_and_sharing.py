@@ -46,6 +46,21 @@ def test_missing_or_invalid_form_refuses_deploy(client, make_account):
     assert client.get("/api/v1/process-models", headers=lead.headers).get_json()["versions"] == []
 
 
+@pytest.mark.parametrize("prop, message", [
+    ('name="disclosure_recipient" value="bakery"', "disclosure_recipient 'bakery' is not one of"),
+    ('name="disclosure_when" value="threat_kind: threats=bakery"', "disclosure_when: 'bakery' is not one of"),
+    ('name="disclosure_when" value="threat_kind threats"', "disclosure_when must read"),
+])
+def test_sharing_properties_must_name_known_recipients(client, make_account, prop, message):
+    lead = make_account("teamleder")
+    xml = (DATA / "sharing.bpmn").read_bytes().replace(
+        b'name="disclosure_recipient" value="police"', prop.encode())
+    files = {"file": (io.BytesIO(xml), "sharing.bpmn"), "forms": [(io.BytesIO(FORM), "politi.form")]}
+    refused = client.post("/api/v1/process-models", data=files, headers=lead.headers,
+                          content_type="multipart/form-data")
+    assert refused.status_code == 422 and message in str(error_of(refused)["details"])
+
+
 def test_task_carries_form_action_card_directory_and_safe_contact(client, case):
     worker, opened, task_id = case
     client.put(f"/api/v1/cases/{opened['id']}/safe-contact", headers=worker.headers,

@@ -142,8 +142,20 @@ def test_acute_path_skips_the_knowledge_person_and_goes_to_the_committee(sc):
         "Task_akut", "Task_kvittering"]
     assert sc.groups(case)["Task_akut"] == "modtagerteam"
     decided = RECEIVED + timedelta(hours=2)
-    assert sc.do(case, "Task_akut", "modtagerteam", decided, acute_measures=["child_kept_safe", "police_called"],
-                 emergency_decision=True) == ["Task_kvittering", "Task_udvalg"]
+    # Calling the police and the security consultant shares information: not without a recorded basis.
+    with pytest.raises(InvalidInput) as refused:
+        sc.do(case, "Task_akut", "modtagerteam", decided,
+              acute_measures=["child_kept_safe", "police_called", "security_consultant_called"],
+              emergency_decision=True)
+    assert "disclosure_consent_id" in problems(refused)
+    assert sc.do(case, "Task_akut", "modtagerteam", decided,
+                 acute_measures=["child_kept_safe", "police_called", "security_consultant_called"],
+                 emergency_decision=True, disclosure_summary="Bekymringen og barnets opholdssted",
+                 disclosure_purpose="Beskytte barnet nu", disclosure_exception="danger_to_life_or_health",
+                 disclosure_justification="Trusler om bortførelse i dag") == ["Task_kvittering", "Task_udvalg"]
+    told = list_disclosures(sc.session, case.id, sc.users["modtagerteam"])
+    assert sorted((d.recipient_kind, d.legal_exception) for d in told) == [
+        ("police", "danger_to_life_or_health"), ("security_consultant", "danger_to_life_or_health")]
     committee = sc.task(case, "Task_udvalg")
     # 7 calendar days from the decision (Monday 23 Nov): the end of Monday 30 November.
     assert (committee.candidate_group, committee.due_at, committee.due_rule) == (

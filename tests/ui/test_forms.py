@@ -169,7 +169,7 @@ def test_form_schema_accepts_both_task_form_shapes():
     assert many["components"][0]["type"] == "select"
 
 
-def test_sharing_tasks_offer_the_consents_on_file_instead_of_a_text_field():
+def test_sharing_tasks_offer_the_consents_on_file_instead_of_a_text_field(app):
     from datetime import UTC, datetime
     from types import SimpleNamespace
 
@@ -184,8 +184,12 @@ def test_sharing_tasks_offer_the_consents_on_file_instead_of_a_text_field():
     consents = [SimpleNamespace(id="c1", recipient_kind="police", withdrawn_at=None, given_at=at, scope="Trusler"),
                 SimpleNamespace(id="c2", recipient_kind="police", withdrawn_at=at, given_at=at, scope="Gammelt"),
                 SimpleNamespace(id="c3", recipient_kind="shelter", withdrawn_at=None, given_at=at, scope="Adresse")]
-    changed = with_disclosure_choices(schema, consents, [], "police")
+    with app.test_request_context():
+        changed = with_disclosure_choices(schema, consents, [], ["police"])
+        both = with_disclosure_choices(schema, consents, [], ["police", "shelter"])
     consent, exception = changed["components"][0]["components"]
-    assert consent["type"] == "select" and consent["values"] == [{"label": "05.01.2026 – Trusler", "value": "c1"}]
+    # The date is shown in Danish time and format (given_at is stored in UTC).
+    assert consent["type"] == "select" and consent["values"] == [{"label": "5. jan. 2026 – Trusler", "value": "c1"}]
+    assert [v["value"] for v in both["components"][0]["components"][0]["values"]] == ["c1", "c3"]
     assert exception["values"] == [{"label": "A", "value": "a"}]  # a declared choice list is kept
     assert schema["components"][0]["components"][0]["type"] == "textfield"  # the input is not changed

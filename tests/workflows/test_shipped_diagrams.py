@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from engine.bpmn import BpmnValidationError, validate_bpmn
+from engine.consent.sharing import parse_when, possible_recipients
 from tests.workflows.shipped import (
     CALLED,
     CAMUNDA,
@@ -159,9 +160,12 @@ def test_user_task_settings(case):
     assert not ENGLISH.search(props["action_card"])
     if "directory_kind" in props:
         assert props["directory_kind"] in DIRECTORY_KINDS
-    if "disclosure_recipient" in props:
-        assert props["disclosure_recipient"] in RECIPIENT_KINDS
+    if "disclosure_recipient" in props or "disclosure_when" in props:
+        assert set(possible_recipients(props)) <= RECIPIENT_KINDS
         fields = data_components(load_form(key))
+        if "disclosure_when" in props:  # the options that mean "someone was told" exist in the form
+            field, mapping = parse_when(props["disclosure_when"])
+            assert set(mapping) <= {v["value"] for v in fields[field]["values"]}
         for field in ("disclosure_summary", "disclosure_purpose", "disclosure_consent_id", "disclosure_exception",
                       "disclosure_justification"):
             assert field in fields, f"sharing form {key} lacks {field}"

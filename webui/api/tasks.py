@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from engine.cases.access import READ_TASK, log_access
 from engine.consent.models import SafeContact
+from engine.consent.sharing import possible_recipients
 from engine.directory.service import list_entries
 from engine.tasks import service
 from engine.tasks.models import Task
@@ -54,6 +55,7 @@ def get_task(task_id: UUID) -> ResponseReturnValue:
     body["form"] = service.task_form(session, task)
     body["action_card"] = properties.get("action_card")
     body["disclosure_recipient"] = properties.get("disclosure_recipient")
+    body["disclosure_recipients"] = possible_recipients(properties)  # also those that depend on the answers
     body["safe_contact"] = safe_contacts(session, [task.case_id]).get(task.case_id)
     kind = properties.get("directory_kind")
     region = current_app.config["CASEPATH"].region

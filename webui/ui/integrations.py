@@ -44,14 +44,14 @@ def legal_exceptions(session: Session) -> list[Any]:
 
 
 def with_disclosure_choices(
-    schema: Mapping[str, Any], consents: list[Any], exceptions: list[Any], recipient_kind: str
+    schema: Mapping[str, Any], consents: list[Any], exceptions: list[Any], recipient_kinds: list[str]
 ) -> dict[str, Any]:
     """A sharing task's form with `disclosure_consent_id` / `disclosure_exception` as choice lists.
 
     The shipped forms may declare them as text fields; a caseworker should pick a consent that is on
     file and covers the recipient (or a legal exception) instead of typing an id.
     """
-    usable = [c for c in consents if c.recipient_kind == recipient_kind and c.withdrawn_at is None]
+    usable = [c for c in consents if c.recipient_kind in recipient_kinds and c.withdrawn_at is None]
     choices = {
         "disclosure_consent_id": [{"label": f"{local_date(c.given_at)} – {c.scope[:80]}", "value": str(c.id)}
                                   for c in usable],

@@ -12,6 +12,7 @@ from flask_login import login_required
 
 from engine.cases.access import READ_TASK, log_access
 from engine.cases.service import SUPERVISOR_GROUPS, can_view_case
+from engine.consent.sharing import possible_recipients
 from engine.deadlines.rules import get_rule
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.tasks import service
@@ -34,11 +35,11 @@ def _tz() -> str:
 def _schema(task: Task) -> dict[str, Any] | None:
     session = get_session()
     schema = form_schema(service.task_form(session, task))
-    recipient = service.task_properties(session, task).get("disclosure_recipient")
-    if schema and recipient:
+    kinds = possible_recipients(service.task_properties(session, task))
+    if schema and kinds:
         consents = integrations.case_consents(session, task.case_id, me())
         schema = integrations.with_disclosure_choices(
-            schema, consents[0] if consents else [], integrations.legal_exceptions(session), recipient)
+            schema, consents[0] if consents else [], integrations.legal_exceptions(session), kinds)
     return schema
 
 

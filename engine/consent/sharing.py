@@ -1,0 +1,68 @@
+"""Which recipients a sharing task discloses to, from its `camunda:properties`.
+
+- `disclosure_recipient`: the task always shares with this recipient kind (e.g. involving the police).
+- `disclosure_when`: the task shares only when the caseworker ticks certain options of a field, e.g.
+  `acute_measures: police_called=police, security_consultant_called=security_consultant` (a call to
+  the police during acute measures is a disclosure to the police).
+Each recipient gets its own recorded disclosure, on the one basis the form gives.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from engine.consent.models import RECIPIENT_KINDS
+
+_WHEN = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_]*)\s*:\s*(.+)$", re.DOTALL)
+_PAIR = re.compile(r"^\s*([A-Za-z0-9_]+)\s*=\s*([a-z_]+)\s*$")
+
+
+def parse_when(text: str) -> tuple[str, dict[str, str]]:
+    """`field: value=recipient, ...` -> (field, {value: recipient}); ValueError with an English message."""
+    found = _WHEN.match(text or "")
+    if not found:
+        raise ValueError("disclosure_when must read 'field: value=recipient, value=recipient'")
+    mapping: dict[str, str] = {}
+    for part in found.group(2).split(","):
+        pair = _PAIR.match(part)
+        if not pair:
+            raise ValueError(f"disclosure_when: {part.strip()!r} is not value=recipient")
+        mapping[pair.group(1)] = pair.group(2)
+    return found.group(1), mapping
+
+
+def check_properties(properties: Mapping[str, str]) -> list[str]:
+    """Problems with a task's sharing properties (for the deploy report)."""
+    problems = []
+    static = properties.get("disclosure_recipient")
+    if static is not None and static not in RECIPIENT_KINDS:
+        problems.append(f"disclosure_recipient {static!r} is not one of {', '.join(RECIPIENT_KINDS)}")
+    if properties.get("disclosure_when") is not None:
+        try:
+            _field, mapping = parse_when(properties["disclosure_when"])
+        except ValueError as exc:
+            return [*problems, str(exc)]
+        problems += [f"disclosure_when: {kind!r} is not one of {', '.join(RECIPIENT_KINDS)}"
+                     for kind in mapping.values() if kind not in RECIPIENT_KINDS]
+    return problems
+
+
+def possible_recipients(properties: Mapping[str, Any]) -> list[str]:
+    """Every recipient kind the task may disclose to."""
+    kinds = [str(properties["disclosure_recipient"])] if properties.get("disclosure_recipient") else []
+    if properties.get("disclosure_when"):
+        kinds += parse_when(str(properties["disclosure_when"]))[1].values()
+    return list(dict.fromkeys(kinds))
+
+
+def recipients(properties: Mapping[str, Any], data: Mapping[str, Any]) -> list[str]:
+    """The recipient kinds this completion discloses to, given the submitted `data`."""
+    kinds = [str(properties["disclosure_recipient"])] if properties.get("disclosure_recipient") else []
+    if properties.get("disclosure_when"):
+        field, mapping = parse_when(str(properties["disclosure_when"]))
+        chosen = data.get(field)
+        chosen = chosen if isinstance(chosen, list) else [chosen]
+        kinds += [mapping[str(value)] for value in chosen if str(value) in mapping]
+    return list(dict.fromkeys(kinds))
