@@ -57,6 +57,25 @@ def possible_recipients(properties: Mapping[str, Any]) -> list[str]:
     return list(dict.fromkeys(kinds))
 
 
+def with_exception_choices(schema: Mapping[str, Any], exceptions: list[Any]) -> dict[str, Any]:
+    """The form with `disclosure_exception` offering the maintained list's active entries.
+
+    A form's own choice list would freeze the list as it was when the form was written.
+    """
+    values = [{"label": f"{e.name} ({e.law_reference})" if e.law_reference else e.name, "value": e.key}
+              for e in exceptions]
+
+    def rewrite(component: Mapping[str, Any]) -> dict[str, Any]:
+        copy = dict(component)
+        if copy.get("type") == "group":
+            copy["components"] = [rewrite(c) for c in copy.get("components") or [] if isinstance(c, dict)]
+        elif copy.get("key") == "disclosure_exception" and copy.get("type") in ("textfield", "select"):
+            copy["type"], copy["values"] = "select", values
+        return copy
+
+    return {**schema, "components": [rewrite(c) for c in schema.get("components") or [] if isinstance(c, dict)]}
+
+
 def recipients(properties: Mapping[str, Any], data: Mapping[str, Any]) -> list[str]:
     """The recipient kinds this completion discloses to, given the submitted `data`."""
     kinds = [str(properties["disclosure_recipient"])] if properties.get("disclosure_recipient") else []

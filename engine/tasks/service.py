@@ -18,7 +18,7 @@ from engine.cases.runtime import find_ready_task, load_case_run, run_engine, spe
 from engine.cases.service import SUPERVISOR_GROUPS, check_data, lock_case
 from engine.clock import Clock, system_clock
 from engine.consent import sharing
-from engine.consent.service import record_task_disclosure
+from engine.consent.service import legal_exceptions, record_task_disclosure
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.forms.camunda import describe_form, validate_form_data
 from engine.forms.formjs import validate_submission
@@ -195,13 +195,15 @@ def complete(
         raise Conflict("the task is no longer ready")
     version = case.process_version
     schema = form_schema(session, pinned_forms(session, version.forms, version.dependencies), found.form_key)
+    properties = getattr(spiff_task.task_spec, "extensions", None) or {}
+    if schema is not None and sharing.possible_recipients(properties):
+        schema = sharing.with_exception_choices(schema, legal_exceptions(session))
     if schema is not None:
         data, problems = validate_submission(schema, data)
     else:
         problems = validate_form_data(getattr(spiff_task.task_spec, "form", None), data)
     if problems:
         raise InvalidInput("the submitted data does not fit the task's form", problems)
-    properties = getattr(spiff_task.task_spec, "extensions", None) or {}
     for recipient in sharing.recipients(properties, data):
         record_task_disclosure(session, case.id, found.id, recipient, data, user, clock())
     spiff_task.set_data(**data)

@@ -170,3 +170,33 @@ def test_legal_exceptions_and_directory_admin(client, make_account):
     assert hidden.status_code == 200
     shelters = client.get("/api/v1/directory?kind=shelter", headers=worker.headers).get_json()["entries"]
     assert "Krisecenter Nord" not in [e["name"] for e in shelters]
+
+
+def test_administrators_maintain_the_legal_bases_and_sharing_uses_the_current_list(client, case, make_account):
+    worker, _opened, task_id = case
+    admin = make_account("admin")
+    basis = {"key": "vaerne_boern_2027", "name": "Ny hjemmel til at beskytte børn", "law_reference": "BL § 999"}
+    assert client.post("/api/v1/legal-exceptions", json=basis, headers=worker.headers).status_code == 403
+    bad = client.post("/api/v1/legal-exceptions", json={"key": "Ikke En Nøgle", "name": ""}, headers=admin.headers)
+    assert bad.status_code == 422 and {d["field"] for d in error_of(bad)["details"]} >= {"key", "name"}
+    assert client.post("/api/v1/legal-exceptions", json=basis, headers=admin.headers).status_code == 201
+    assert client.post("/api/v1/legal-exceptions", json=basis, headers=admin.headers).status_code == 422  # exists
+    # The new basis can be used at once, although the task's form lists only the bases it was written with.
+    task = client.get(f"/api/v1/tasks/{task_id}", headers=worker.headers).get_json()
+    assert "vaerne_boern_2027" not in json.dumps(task["form"])
+    done = _share(client, worker, task_id, disclosure_exception="vaerne_boern_2027",
+                  disclosure_justification="Ny lov")
+    assert done.status_code == 200, done.get_json()
+    # Switched off: not offered, not accepted, still listed for administrators.
+    off = client.patch("/api/v1/legal-exceptions/vaerne_boern_2027", json={"active": False}, headers=admin.headers)
+    assert off.status_code == 200 and off.get_json()["active"] is False
+    listed = client.get("/api/v1/legal-exceptions", headers=worker.headers).get_json()["legal_exceptions"]
+    assert "vaerne_boern_2027" not in {e["key"] for e in listed}
+    every = client.get("/api/v1/legal-exceptions?all=true", headers=admin.headers).get_json()["legal_exceptions"]
+    assert {"key": "vaerne_boern_2027", "name": basis["name"], "law_reference": "BL § 999", "active": False} in every
+    next_task = done.get_json()["tasks"][0]["id"]
+    refused = _share(client, worker, next_task, disclosure_exception="vaerne_boern_2027",
+                     disclosure_justification="Ny lov")
+    assert refused.status_code == 422 and error_of(refused)["details"][0]["field"] == "disclosure_exception"
+    assert client.patch("/api/v1/legal-exceptions/findes_ikke", json={"active": False},
+                        headers=admin.headers).status_code == 404

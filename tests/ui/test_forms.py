@@ -184,12 +184,15 @@ def test_sharing_tasks_offer_the_consents_on_file_instead_of_a_text_field(app):
     consents = [SimpleNamespace(id="c1", recipient_kind="police", withdrawn_at=None, given_at=at, scope="Trusler"),
                 SimpleNamespace(id="c2", recipient_kind="police", withdrawn_at=at, given_at=at, scope="Gammelt"),
                 SimpleNamespace(id="c3", recipient_kind="shelter", withdrawn_at=None, given_at=at, scope="Adresse")]
+    exceptions = [SimpleNamespace(key="danger_to_life_or_health", name="Fare for liv eller helbred",
+                                  law_reference="")]
     with app.test_request_context():
-        changed = with_disclosure_choices(schema, consents, [], ["police"])
-        both = with_disclosure_choices(schema, consents, [], ["police", "shelter"])
+        changed = with_disclosure_choices(schema, consents, exceptions, ["police"])
+        both = with_disclosure_choices(schema, consents, exceptions, ["police", "shelter"])
     consent, exception = changed["components"][0]["components"]
     # The date is shown in Danish time and format (given_at is stored in UTC).
     assert consent["type"] == "select" and consent["values"] == [{"label": "5. jan. 2026 – Trusler", "value": "c1"}]
     assert [v["value"] for v in both["components"][0]["components"][0]["values"]] == ["c1", "c3"]
-    assert exception["values"] == [{"label": "A", "value": "a"}]  # a declared choice list is kept
+    # The maintained list replaces the form's own choices, which would freeze it as it was written.
+    assert exception["values"] == [{"label": "Fare for liv eller helbred", "value": "danger_to_life_or_health"}]
     assert schema["components"][0]["components"][0]["type"] == "textfield"  # the input is not changed

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from flask import request
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields, validate
 
 from engine.cases.access import READ_CONSENTS, READ_SAFE_CONTACT, log_access
-from engine.consent import service
+from engine.consent import exceptions, service
 from engine.consent.models import GIVERS, RECIPIENT_KINDS
 from webui.api import bp
 from webui.api.auth import current_user, token_required
@@ -123,6 +124,37 @@ def put_safe_contact(case_id: UUID) -> ResponseReturnValue:
 @bp.get("/legal-exceptions")
 @token_required
 def list_legal_exceptions() -> ResponseReturnValue:
-    """Legal bases for sharing without consent."""
-    rows = service.legal_exceptions(get_session())
-    return {"legal_exceptions": [{"key": r.key, "name": r.name, "law_reference": r.law_reference} for r in rows]}
+    """Legal bases for sharing without consent: the active ones, or every one with `?all=true`."""
+    session = get_session()
+    rows = exceptions.all_exceptions(session) if request.args.get("all") == "true" else \
+        service.legal_exceptions(session)
+    return {"legal_exceptions": [{"key": r.key, "name": r.name, "law_reference": r.law_reference,
+                                  "active": r.active} for r in rows]}
+
+
+class LegalExceptionSchema(Schema):
+    """A legal basis for sharing without consent."""
+
+    key = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$"))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    law_reference = fields.String(load_default="", validate=validate.Length(max=255))
+    active = fields.Boolean(load_default=True)
+
+
+_exception = LegalExceptionSchema()
+
+
+@bp.post("/legal-exceptions")
+@token_required
+def create_legal_exception() -> ResponseReturnValue:
+    """Add a legal basis to the maintained list (administrators)."""
+    values = _exception.load(json_body())
+    return _exception.dump(exceptions.create_exception(get_session(), values, current_user())), 201
+
+
+@bp.patch("/legal-exceptions/<key>")
+@token_required
+def update_legal_exception(key: str) -> ResponseReturnValue:
+    """Rename a legal basis, correct its law reference, or switch it off with `active: false` (administrators)."""
+    values = _exception.load(json_body(), partial=True)
+    return _exception.dump(exceptions.update_exception(get_session(), key, values, current_user()))

@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 
 from webui.api import bp
 from webui.api.admin import OutboxItemSchema
-from webui.api.consents import ConsentSchema, DisclosureSchema, SafeContactSchema
+from webui.api.consents import ConsentSchema, DisclosureSchema, LegalExceptionSchema, SafeContactSchema
 from webui.api.deadlines import DeadlineRuleSchema, DeadlineRuleUpdateSchema
 from webui.api.directory import DirectoryEntrySchema
 from webui.api.me import MeSchema, MeUpdateSchema
@@ -96,7 +96,13 @@ OPERATIONS: list[tuple[str, str, str, str | None, str | None, list[dict[str, Any
     ("/cases/{case_id}/safe-contact", "get", "Safe-contact instructions", None, "SafeContact", CASE_ID, ("401", "404")),
     ("/cases/{case_id}/safe-contact", "put", "Replace safe-contact instructions", "SafeContact", "SafeContact",
      CASE_ID, ("401", "404", "422")),
-    ("/legal-exceptions", "get", "Legal bases for sharing without consent", None, None, [], ("401",)),
+    ("/legal-exceptions", "get", "Legal bases for sharing without consent (`all=true`: also those switched off)",
+     None, "LegalException", [], ("401",)),
+    ("/legal-exceptions", "post", "Add a legal basis (administrators)", "LegalException", "LegalException", [],
+     ("401", "403", "422")),
+    ("/legal-exceptions/{key}", "patch", "Change a legal basis; `active: false` stops its use (administrators)",
+     "LegalException", "LegalException",
+     [{"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}], ("401", "403", "404", "422")),
     ("/directory", "get", "External actors (`kind`, `region`; default: the municipality's region)", None,
      "DirectoryEntry", [], ("401",)),
     ("/directory", "post", "Add an external actor (administrators)", "DirectoryEntry", "DirectoryEntry", [],
@@ -130,6 +136,7 @@ def build_spec() -> dict[str, Any]:
     for name, schema in {
         "DeadlineRule": DeadlineRuleSchema, "DeadlineRuleUpdate": DeadlineRuleUpdateSchema, "Consent": ConsentSchema,
         "Disclosure": DisclosureSchema, "SafeContact": SafeContactSchema, "DirectoryEntry": DirectoryEntrySchema,
+        "LegalException": LegalExceptionSchema,
     }.items():
         spec.components.schema(name, schema=schema)
     paths: dict[str, dict[str, Any]] = {}

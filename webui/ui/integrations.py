@@ -9,6 +9,7 @@ from uuid import UUID
 from sqlalchemy.orm import Session
 
 from engine.consent import service as consent_service
+from engine.consent.sharing import with_exception_choices
 from engine.directory import service as directory_service
 from engine.users.models import User
 from webui.ui.filters import local_date
@@ -48,23 +49,22 @@ def with_disclosure_choices(
 ) -> dict[str, Any]:
     """A sharing task's form with `disclosure_consent_id` / `disclosure_exception` as choice lists.
 
-    The shipped forms may declare them as text fields; a caseworker should pick a consent that is on
-    file and covers the recipient (or a legal exception) instead of typing an id.
+    The shipped forms declare the consent as a text field; a caseworker picks a consent that is on
+    file and covers a recipient of the task instead of typing an id. The legal bases are the
+    maintained list's active ones (the server checks against the same list).
     """
     usable = [c for c in consents if c.recipient_kind in recipient_kinds and c.withdrawn_at is None]
-    choices = {
-        "disclosure_consent_id": [{"label": f"{local_date(c.given_at)} – {c.scope[:80]}", "value": str(c.id)}
-                                  for c in usable],
-        "disclosure_exception": [{"label": f"{e.name} ({e.law_reference})" if e.law_reference else e.name,
-                                  "value": e.key} for e in exceptions],
-    }
+    choices = [{"label": f"{local_date(c.given_at)} – {c.scope[:80]}", "value": str(c.id)} for c in usable]
 
     def rewrite(component: Mapping[str, Any]) -> dict[str, Any]:
         copy = dict(component)
         if copy.get("type") == "group":
             copy["components"] = [rewrite(c) for c in copy.get("components") or [] if isinstance(c, dict)]
-        elif copy.get("key") in choices and copy.get("type") in ("textfield", "select") and not copy.get("values"):
-            copy["type"], copy["values"] = "select", choices[copy["key"]]
+        elif copy.get("key") == "disclosure_consent_id" and copy.get("type") in ("textfield", "select") \
+                and not copy.get("values"):
+            copy["type"], copy["values"] = "select", choices
         return copy
 
-    return {**schema, "components": [rewrite(c) for c in schema.get("components") or [] if isinstance(c, dict)]}
+    consent_choices = {**schema, "components": [rewrite(c) for c in schema.get("components") or []
+                                                if isinstance(c, dict)]}
+    return with_exception_choices(consent_choices, exceptions)
