@@ -150,6 +150,9 @@ class Scenario:
         of its form plus `data`; return the READY bpmn ids afterwards. On an error the transaction is
         rolled back (as the API does) and the error re-raised; the claim stays."""
         actor = self.user(user)
+        # Forget what the session holds: the case state must come back from the database (its JSON as
+        # the driver returns it) and be deserialized, a real round trip between every two steps.
+        self.session.expire_all()
         task = self.task(case, bpmn_id)
         form = task_form(self.session, task)
         assert form is not None and "schema" in form, f"{bpmn_id} has no form-js form"
