@@ -132,6 +132,27 @@ def test_case_page_and_diagram(client, db_session, people):
     assert found.headers["Location"] == f"/sager/{opened.case.id}"
 
 
+def _deadline_rows(page: str) -> list[str]:
+    section = page.split('id="deadlines-title"', 1)[1].split("</section>", 1)[0]
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip() for row in section.split("<tr>")[2:]]
+
+
+def test_case_page_says_which_deadlines_were_met_missed_or_are_open(client, db_session, people):
+    on_time = open_notification(db_session, people["reception"], hours_ago=2)
+    tasks.complete(db_session, on_time.tasks[0].id, {"decision": "forward", "acute": False}, people["reception"])
+    late = open_notification(db_session, people["reception"], hours_ago=30)
+    login(client, "modtager1")
+    met = _deadline_rows(text(client.get(f"/sager/{on_time.case.id}")))
+    assert len(met) == 1 and met[0].startswith(ASSESS) and met[0].endswith("Overholdt")
+    assert "(BL § 136 " in met[0]  # the rule's law reference
+    missed = _deadline_rows(text(client.get(f"/sager/{late.case.id}")))
+    assert len(missed) == 1 and missed[0].endswith("Overskredet")  # still open, past its deadline
+    tasks.claim(db_session, late.tasks[0].id, people["reception"])
+    tasks.complete(db_session, late.tasks[0].id, {"decision": "forward", "acute": False}, people["reception"])
+    done_late = _deadline_rows(text(client.get(f"/sager/{late.case.id}")))
+    assert len(done_late) == 1 and done_late[0].endswith("Overskredet")  # done, but too late
+
+
 def test_consents_and_safe_contact(client, db_session, people):
     opened = open_notification(db_session, people["reception"])
     case_url = f"/sager/{opened.case.id}"

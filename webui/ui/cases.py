@@ -13,7 +13,9 @@ from flask_login import login_required
 
 from engine.cases import service
 from engine.cases.access import READ_CASE, log_access
+from engine.clock import system_clock
 from engine.consent import service as consent_service
+from engine.deadlines.rules import list_rules
 from engine.errors import Conflict, InvalidInput
 from engine.errors import NotFound as DomainNotFound
 from webui.database import get_session
@@ -22,7 +24,7 @@ from webui.ui.auth import me
 from webui.ui.caseforms import consent_schema, safe_contact_schema, safe_contact_values
 from webui.ui.formdata import coerce, raw_values
 from webui.ui.forms import render_form
-from webui.ui.queries import case_id_by_reference, case_tasks, case_timers, completed_elements, users_by_name
+from webui.ui.queries import case_deadlines, case_id_by_reference, case_tasks, completed_elements, users_by_name
 
 bp = Blueprint("cases", __name__, url_prefix="/sager")
 errors.install(bp)
@@ -47,7 +49,9 @@ def _render(case_id: UUID, consent: tuple[dict, dict] | None = None, contact: tu
     contact_values, contact_errors = contact or (safe_contact_values(safe), {})
     page = render_template(
         "case.html", case=case, tasks=tasks, ready=[t for t in tasks if t.state == "READY"], events=events,
-        timers=case_timers(session, case_id), active_ids=sorted({t.bpmn_id for t in tasks if t.state == "READY"}),
+        deadlines=case_deadlines(session, tasks, case_id, system_clock()),
+        rules={rule.key: rule for rule in list_rules(session)},
+        active_ids=sorted({t.bpmn_id for t in tasks if t.state == "READY"}),
         completed_ids=completed_elements(tasks), sharing=sharing, contact=safe,
         contact_flags=integrations.safe_contact_flags(safe), staff=users_by_name(session, staff),
         consent_form=render_form(consent_schema(), consent_values, consent_errors, tz=_tz()),

@@ -24,7 +24,7 @@ RECIPIENT_NAMES = {
     "siri_travelling_team": _l("SIRI's rejsehold"),
 }
 GIVER_NAMES = {"citizen": _l("Borgeren"), "guardian": _l("Forældremyndighedsindehaveren")}
-TIMER_STATES = {"cancelled": _l("Overholdt"), "waiting": _l("Åben"), "fired": _l("Overskredet")}
+DEADLINE_STATES = {"met": _l("Overholdt"), "open": _l("Åben"), "missed": _l("Overskredet"), "passed": _l("Udløbet")}
 CASE_STATES = {"open": _l("Åben"), "closed": _l("Afsluttet")}
 TASK_STATES = {"READY": _l("Åben"), "COMPLETED": _l("Udført"), "CANCELLED": _l("Annulleret")}
 
@@ -88,5 +88,5 @@ def install(app: Flask) -> None:
     app.jinja_env.filters.update(datetime=local_datetime, date=local_date, due=due, iso=iso)
     app.jinja_env.globals.update(
         deadline_status=deadline_status, label=label, UNIT_NAMES=UNIT_NAMES, RECIPIENT_NAMES=RECIPIENT_NAMES,
-        GIVER_NAMES=GIVER_NAMES, TIMER_STATES=TIMER_STATES, CASE_STATES=CASE_STATES, TASK_STATES=TASK_STATES,
+        GIVER_NAMES=GIVER_NAMES, DEADLINE_STATES=DEADLINE_STATES, CASE_STATES=CASE_STATES, TASK_STATES=TASK_STATES,
     )

@@ -6,6 +6,7 @@ needs its timers, its tasks and the users involved.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -13,9 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.cases.models import Case
-from engine.deadlines.models import Timer
+from engine.deadlines.models import CANCELLED as CANCELLED_TIMER
+from engine.deadlines.models import WAITING, Timer
 from engine.process_models.models import ProcessVersion
-from engine.tasks.models import COMPLETED, Task
+from engine.tasks.models import CANCELLED, COMPLETED, Task
 from engine.tasks.service import TaskPage, list_tasks
 from engine.users.models import User
 
@@ -44,9 +46,36 @@ def case_id_by_reference(session: Session, reference: str) -> UUID | None:
     return session.scalar(select(Case.id).where(Case.reference == reference))
 
 
-def case_timers(session: Session, case_id: UUID) -> list[Timer]:
-    """The timers of a case (met = cancelled, open = waiting, missed = fired), by due time."""
-    return list(session.scalars(select(Timer).where(Timer.case_id == case_id).order_by(Timer.due_at)))
+@dataclass(frozen=True)
+class CaseDeadline:
+    """One deadline of a case as the case page shows it: `state` is met, open, missed or passed."""
+
+    name: str
+    due_at: datetime
+    state: str
+    rule_key: str | None
+
+
+def _task_state(task: Task, now: datetime) -> str:
+    if task.state == COMPLETED:
+        return "met" if task.ended_at is not None and task.ended_at <= task.due_at else "missed"
+    return "open" if task.due_at > now else "missed"
+
+
+def case_deadlines(session: Session, tasks: list[Task], case_id: UUID, now: datetime) -> list[CaseDeadline]:
+    """Every deadline of a case, by due time: the due dates of its tasks (met when the task was done in
+    time), and timers that are no task's due date (a wait, e.g. until the next follow-up: open, or passed)."""
+    found = [CaseDeadline(t.name, t.due_at, _task_state(t, now), t.due_rule)
+             for t in tasks if t.due_at is not None and t.state != CANCELLED]
+    due_times = {t.due_at for t in tasks if t.due_at is not None}
+    timers = session.scalars(select(Timer).where(Timer.case_id == case_id))
+    for timer in timers:
+        # A boundary timer gives its task the due date: the task's row already says met or missed.
+        if timer.due_at in due_times or timer.state == CANCELLED_TIMER:
+            continue
+        state = "open" if timer.state == WAITING else "passed"
+        found.append(CaseDeadline(timer.name or timer.bpmn_id, timer.due_at, state, timer.rule_key))
+    return sorted(found, key=lambda d: d.due_at)
 
 
 def case_tasks(session: Session, case_id: UUID) -> list[Task]:
