@@ -173,8 +173,17 @@ def _touch(draft: ProcessDraft, actor: User | None) -> None:
     draft.saved_at = utcnow()
 
 
-def _uploads(draft: ProcessDraft) -> dict[str, bytes]:
-    return {form_key: json.dumps(schema, ensure_ascii=False).encode() for form_key, schema in draft.forms.items()}
+def _uploads(session: Session, draft: ProcessDraft) -> dict[str, bytes]:
+    """The draft's forms, plus those the latest version pinned, as the form editor showed them.
+
+    Without the latter, a form the team lead did not touch would be pinned as the newest version of
+    its key, which another process may have changed since: not the form they saw.
+    """
+    latest = latest_version(session, draft.key)
+    schemas = {form_key: version_form(session, latest, form_key) for form_key in (latest.forms if latest else {})}
+    schemas.update(draft.forms)
+    return {form_key: json.dumps(schema, ensure_ascii=False).encode()
+            for form_key, schema in schemas.items() if schema is not None}
 
 
 def check_xml(session: Session, key: str, xml: bytes, actor: User | None, *,
@@ -182,7 +191,7 @@ def check_xml(session: Session, key: str, xml: bytes, actor: User | None, *,
     """Validate a diagram with the forms of the draft of `key`, as deploying would; stores nothing."""
     _require(actor)
     draft = get_draft(session, key)
-    forms = _uploads(draft) if draft is not None else {}
+    forms = _uploads(session, draft) if draft is not None else {}
     return validate_upload(session, xml, actor=actor, filename=f"{key}.bpmn", max_bytes=max_bytes, forms=forms)
 
 
@@ -193,7 +202,7 @@ def deploy_draft(session: Session, key: str, actor: User | None, *, comment: str
     draft = get_draft(session, key)
     if draft is None:
         raise NotFound(f"process {key!r} has no draft")
-    xml, forms = draft.bpmn_xml, _uploads(draft)
+    xml, forms = draft.bpmn_xml, _uploads(session, draft)
     deployed = deploy(session, xml, actor=actor, filename=f"{key}.bpmn", comment=comment, max_bytes=max_bytes,
                       forms=forms)
     draft = get_draft(session, key)

@@ -87,6 +87,20 @@ def test_draft_save_form_check_and_deploy(db_session, lead):
         latest_version(db_session, "sharing").forms["politi"])).version == 2
 
 
+def test_a_form_left_untouched_is_deployed_as_the_editor_showed_it(db_session, lead):
+    deploy(db_session, SHARING, actor=lead, forms={"politi": json.dumps(FORM).encode()})
+    # Another process deploys a newer form under the same key meanwhile.
+    other = SHARING.replace(b'id="sharing"', b'id="sharing_other"')
+    newer = dict(FORM, components=[*FORM["components"], {"type": "textfield", "key": "other", "label": "Andet"}])
+    deploy(db_session, other, actor=lead, forms={"politi": json.dumps(newer).encode()})
+    shown, source = drafts.draft_form(db_session, "sharing", "politi", lead)
+    assert source == "version" and shown == FORM
+    drafts.save_draft(db_session, "sharing", SHARING.replace(b'name="Deling"', b'name="Deling 2"'), lead)
+    [deployed] = drafts.deploy_draft(db_session, "sharing", lead, comment="nyt navn")
+    pinned = db_session.get(FormVersion, UUID(deployed.version.forms["politi"]))
+    assert pinned.schema == FORM  # not the other process's newer form
+
+
 def test_a_refused_draft_is_kept(db_session, lead):
     deploy(db_session, REVIEW, actor=lead)
     broken = REVIEW.replace(b"amount &gt; 10", b"amount &gt;")
