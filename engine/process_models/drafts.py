@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from engine.bpmn import BpmnValidationError, parse_xml
 from engine.db import utcnow
-from engine.errors import InvalidInput, NotFound, PermissionDenied
+from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.forms.models import FormVersion
 from engine.forms.service import MAX_FORM_BYTES, latest_form
 from engine.process_models.models import ProcessDraft, ProcessVersion
@@ -158,12 +158,19 @@ def save_form(session: Session, key: str, form_key: str, schema: Any, actor: Use
     return draft
 
 
-def import_file(session: Session, data: bytes, actor: User | None, *, max_bytes: int = 2 * 1024 * 1024) -> str:
-    """Open a BPMN file from any modeler as the draft of its (first executable) process; returns the key."""
+def import_file(session: Session, data: bytes, actor: User | None, *, max_bytes: int = 2 * 1024 * 1024,
+                replace: bool = False) -> str:
+    """Open a BPMN file from any modeler as the draft of its (first executable) process; returns the key.
+
+    Someone's unsaved work is not overwritten unless `replace` says so: Conflict names whose draft it is.
+    """
     _require(actor)
     ids = process_ids(data)
     if not ids:
         raise InvalidInput("the file has no process", [{"field": "file", "message": "no bpmn:process"}])
+    existing = get_draft(session, ids[0])
+    if existing is not None and not replace:
+        raise Conflict(f"process {ids[0]!r} has a draft already (saved by {existing.saved_by})")
     save_draft(session, ids[0], data, actor, max_bytes=max_bytes)
     return ids[0]
 

@@ -152,6 +152,17 @@ def test_import_opens_a_foreign_file_as_a_draft(client, people):
     assert "Filen kunne ikke åbnes" in text(garbage)
     empty = client.post("/processer/importer", data={"csrf_token": token}, follow_redirects=True)
     assert "Vælg en BPMN-fil." in text(empty)
+    # A second import does not overwrite the draft unless asked to.
+    renamed = REVIEW.replace(b'name="Review"', b'name="Review 2"')
+    kept = client.post("/processer/importer", data={"csrf_token": token, "fil": (io.BytesIO(renamed), "r.bpmn")},
+                       content_type="multipart/form-data", follow_redirects=True)
+    assert "Processen har allerede en kladde" in text(kept)
+    assert 'name="Review 2"' not in client.get("/processer/review/kladde").get_json()["xml"]
+    replaced = client.post("/processer/importer", data={"csrf_token": token, "erstat": "ja",
+                                                         "fil": (io.BytesIO(renamed), "r.bpmn")},
+                           content_type="multipart/form-data")
+    assert replaced.status_code == 302
+    assert 'name="Review 2"' in client.get("/processer/review/kladde").get_json()["xml"]
     discarded = post(client, "/processer/review/kasser-kladde", follow_redirects=True)
     assert "Kladden er kasseret." in text(discarded)
     assert client.get("/processer/review/modeller").status_code == 404

@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from engine.errors import InvalidInput
+from engine.errors import Conflict, InvalidInput
 from engine.process_models import drafts, service
 from engine.process_models.overview import process_detail, process_overview, require_editor
 from engine.process_models.versions import diff_versions
@@ -101,7 +101,13 @@ def import_file() -> ResponseReturnValue:
         flash(_("Vælg en BPMN-fil."), "error")
         return redirect(url_for("processes.index"))
     try:
-        key = drafts.import_file(get_session(), data, me(), max_bytes=max_bytes())
+        key = drafts.import_file(get_session(), data, me(), max_bytes=max_bytes(),
+                                 replace=request.form.get("erstat") == "ja")
+    except Conflict:
+        get_session().rollback()
+        flash(_("Processen har allerede en kladde, som ikke er udrullet. Sæt kryds i »Erstat en eksisterende "
+                "kladde«, hvis filen skal erstatte den."), "error")
+        return redirect(url_for("processes.index"))
     except InvalidInput:
         get_session().rollback()
         flash(_("Filen kunne ikke åbnes: den er ikke en BPMN-fil med en proces, eller den er for stor."), "error")
