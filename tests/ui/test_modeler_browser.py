@@ -159,6 +159,24 @@ def test_modeler_opens_the_childrens_procedure_with_the_panel(page, live_server)
     assert csp_problems(live_server) == []
 
 
+def test_a_timer_gets_its_deadline_rule_without_touching_xml(page, live_server):
+    flows.login(page, "teamleder")
+    open_modeler(page)
+    select(page, "Boundary_24_timer")
+    expect(page.locator("#helper-deadline-current")).to_contain_text("assessment_24h")
+    page.get_by_label("Fristregel").select_option("receipt_6_workdays")
+    page.get_by_label("Tælles fra feltet").fill("received_at")
+    page.get_by_role("button", name="Brug fristreglen").click()
+    expected = 'deadline("receipt_6_workdays", received_at)'
+    expect(page.locator("#helper-deadline-current")).to_have_text(f"Frist nu: {expected}")
+    xml = page.evaluate("async () => (await window.casepathModeler.saveXML()).xml")
+    timer = xml.split('id="Boundary_24_timer"', 1)[1].split("</bpmn:boundaryEvent>", 1)[0]
+    assert "<bpmn:timeDate" in timer and expected in timer
+    # The check accepts the rule the way a deploy would (nothing is saved by leaving the page).
+    page.get_by_role("button", name="Kontrollér").click()
+    expect(page.locator("#modeler-status")).to_contain_text("Ingen problemer")
+
+
 def test_a_team_lead_chooses_the_group_of_a_lane(page, live_server):
     flows.login(page, "teamleder")
     open_modeler(page)
