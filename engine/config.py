@@ -60,6 +60,7 @@ class Settings:
     reminders: bool = True  # CASEPATH_REMINDERS: on | off (deadline reminders and escalations by e-mail)
     remind_working_days_before: int = 1  # CASEPATH_REMIND_WORKING_DAYS_BEFORE: 0 = no advance reminder
     escalation_group: str = "teamleder"  # CASEPATH_ESCALATION_GROUP: told when a task is overdue
+    trusted_proxies: int = 0  # CASEPATH_TRUSTED_PROXIES: reverse proxies in front whose X-Forwarded-* to trust
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -88,6 +89,7 @@ class Settings:
             reminders=_bool(env.get("CASEPATH_REMINDERS"), True),
             remind_working_days_before=_int(env, "CASEPATH_REMIND_WORKING_DAYS_BEFORE", 1),
             escalation_group=env.get("CASEPATH_ESCALATION_GROUP") or "teamleder",
+            trusted_proxies=_int(env, "CASEPATH_TRUSTED_PROXIES", 0),
         )
         settings = replace(settings, **overrides)
         settings.check()

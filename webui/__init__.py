@@ -31,4 +31,10 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     database.init_app(app)
     init_api(app)
     ui.init_app(app, settings, keep=frozenset(overrides))  # after the API: it exempts the API from CSRF
+    if settings.trusted_proxies:
+        # The client's address (sign-in limits) and scheme come from the proxies' X-Forwarded-* headers.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     return app

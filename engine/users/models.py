@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Uuid, false, text
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Uuid, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UtcDateTime, utcnow
@@ -70,3 +70,17 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class LoginAttempt(Base):
+    """A failed sign-in, by hashed keys only (no user name or address is stored): the rate limit all
+    web processes share through the database."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_user_key_at", "user_key", "at"),
+                      Index("ix_login_attempts_ip_key_at", "ip_key", "at"))
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_key: Mapped[str] = mapped_column(String(64))
+    ip_key: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.helpers import csrf_token, login, make_user, post, text
+from tests.ui.helpers import PASSWORD, csrf_token, login, make_user, post, text
 from webui import create_app
 
 
@@ -102,6 +102,41 @@ def test_login_attempts_are_rate_limited_per_ip_and_user_name(client, reception)
     assert other.status_code == 200
 
 
+def test_the_login_limit_is_shared_by_every_web_process_and_stores_no_names(app, settings, connection, reception,
+                                                                             db_session):
+    from sqlalchemy import select
+
+    from engine.users.models import LoginAttempt
+    from tests.conftest import bound_session
+
+    other_process = create_app(settings)  # another gunicorn worker, or another host: same database
+    other_process.extensions["casepath.sessions"] = lambda: bound_session(connection)
+    first, second = app.test_client(), other_process.test_client()
+    for attempt in range(10):
+        client = first if attempt % 2 else second
+        response = client.post("/log-ind", data={"username": "modtager1", "password": "nej",
+                                                 "csrf_token": csrf_token(client)})
+        assert response.status_code == 200
+    for client in (first, second):
+        blocked = client.post("/log-ind", data={"username": "modtager1", "password": PASSWORD,
+                                                "csrf_token": csrf_token(client)})
+        assert blocked.status_code == 429  # even the right password waits
+    stored = " ".join(f"{a.user_key} {a.ip_key}" for a in db_session.scalars(select(LoginAttempt)))
+    assert "modtager1" not in stored and "127.0.0.1" not in stored
+    other_process.extensions["casepath.engine"].dispose()
+
+
+def test_a_successful_login_clears_the_failures(client, reception):
+    for _ in range(9):
+        client.post("/log-ind", data={"username": "modtager1", "password": "nej", "csrf_token": csrf_token(client)})
+    assert login(client, "modtager1").status_code == 302
+    post(client, "/log-ud")
+    for _ in range(9):
+        failed = client.post("/log-ind", data={"username": "modtager1", "password": "nej",
+                                               "csrf_token": csrf_token(client)})
+        assert failed.status_code == 200
+
+
 def test_unknown_addresses_are_html_outside_the_api(client):
     page = client.get("/findes-ikke")
     assert page.status_code == 404 and "Siden findes ikke" in text(page)
@@ -115,3 +150,23 @@ def test_deactivated_users_are_signed_out(client, reception, db_session):
     db_session.commit()
     assert client.get("/profil").status_code == 302
 
+
+
+def test_behind_a_trusted_proxy_the_limit_counts_the_clients_address(settings, connection, reception):
+    from dataclasses import replace
+
+    from tests.conftest import bound_session
+
+    proxied = create_app(replace(settings, trusted_proxies=1))
+    proxied.extensions["casepath.sessions"] = lambda: bound_session(connection)
+    client = proxied.test_client()
+
+    def fail(address: str) -> int:  # only a header value: nothing is sent anywhere
+        return client.post("/log-ind", data={"username": "modtager1", "password": "nej",
+                                             "csrf_token": csrf_token(client)},
+                           headers={"X-Forwarded-For": address}).status_code
+
+    assert [fail("192.0.2.10") for _ in range(10)] == [200] * 10
+    assert fail("192.0.2.10") == 429
+    assert fail("192.0.2.11") == 200  # another client behind the same proxy is not blocked
+    proxied.extensions["casepath.engine"].dispose()

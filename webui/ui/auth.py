@@ -15,11 +15,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
+from engine.clock import system_clock
+from engine.users import login_throttle as throttle
 from engine.users.models import User
 from engine.users.service import check_password
 from webui.database import get_session
 from webui.ui import errors
-from webui.ui.security import LOGIN_LIMIT, LOGIN_LIMIT_PER_IP, ip_key, limiter, login_key
+from webui.ui.security import ip_key, login_key
 
 bp = Blueprint("auth", __name__)
 errors.install(bp)
@@ -85,25 +87,28 @@ def render_login(error: str | None = None, status: int = 200) -> ResponseReturnV
 
 
 @bp.route("/log-ind", methods=["GET", "POST"])
-@limiter.limit(LOGIN_LIMIT, key_func=login_key, methods=["POST"])
-@limiter.limit(LOGIN_LIMIT_PER_IP, key_func=ip_key, methods=["POST"])
 def login() -> ResponseReturnValue:
-    """Show the sign-in form; check the password; start a fresh session."""
+    """Show the sign-in form; check the password (failed attempts are rate-limited); start a fresh session."""
     if current_user.is_authenticated:
         return redirect(url_for("inbox.index"))
     if request.method == "GET":
         return render_login()
+    db, now, user_key, address_key = get_session(), system_clock(), login_key(), ip_key()
+    if throttle.blocked(db, user_key, address_key, now):
+        return render_login(_("For mange loginforsøg. Vent et minut, og prøv igen."), 429)
     username = (request.form.get("username") or "").strip()[:64]
     password = (request.form.get("password") or "")[:MAX_PASSWORD]
-    user = get_session().scalar(select(User).where(User.username == username)) if username else None
+    user = db.scalar(select(User).where(User.username == username)) if username else None
     if user is None:
         _spend_like_a_check(password)
     elif check_password(user, password):
+        throttle.forget(db, user_key)
         target = safe_next(request.form.get("next"))
         session.clear()  # a new session on sign-in (no fixation); it also renews the CSRF token
         login_user(AuthUser(user))
         session.permanent = True
         return redirect(target)
+    throttle.record_failure(db, user_key, address_key, now)
     return render_login(_("Forkert brugernavn eller adgangskode."))
 
 

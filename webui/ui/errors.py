@@ -36,10 +36,6 @@ def _domain(exc: DomainError) -> ResponseReturnValue:
 
 def _http(exc: HTTPException) -> ResponseReturnValue:
     if isinstance(exc, TooManyRequests):
-        if request.endpoint == "auth.login":
-            from webui.ui.auth import render_login
-
-            return render_login(_("For mange loginforsøg. Vent et minut, og prøv igen."), 429)
         return error_page(429, _("For mange forespørgsler"), _("Vent et øjeblik, og prøv igen."))
     if isinstance(exc, CSRFError):
         return error_page(400, _("Siden er udløbet"),

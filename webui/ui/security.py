@@ -1,4 +1,4 @@
-"""Cookies, CSRF protection, login rate limits and security headers for the web UI.
+"""Cookies, CSRF protection, sign-in rate-limit keys and security headers for the web UI.
 
 The JSON API (blueprint `api`) authenticates with bearer tokens, so it is exempt from CSRF and
 gets a stricter Content-Security-Policy of its own (it serves JSON and one documentation page).
@@ -12,17 +12,11 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask, Response, current_app, request
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
 from engine.config import Settings
 
 csrf = CSRFProtect()
-limiter = Limiter(get_remote_address, storage_uri="memory://", headers_enabled=True)
-
-LOGIN_LIMIT = "10/minute"  # per IP address and user name
-LOGIN_LIMIT_PER_IP = "60/minute"
 SESSION_LIFETIME = timedelta(hours=8)  # idle timeout: the cookie is renewed on every request
 
 UI_CSP = "; ".join([
@@ -61,15 +55,20 @@ def _page_csp() -> str:
     return EDITOR_CSP if getattr(view, "relaxed_style_csp", False) else UI_CSP
 
 
+def _address() -> str:
+    # The client as the WSGI server saw it; behind a proxy, wrap the app in werkzeug's ProxyFix.
+    return request.remote_addr or "unknown"
+
+
 def login_key() -> str:
-    """Rate-limit key for login attempts: IP address and user name, hashed so logs hold neither."""
+    """Rate-limit key for sign-in attempts: address and user name, hashed so the table holds neither."""
     username = (request.form.get("username") or "").strip().lower()
-    return hashlib.sha256(f"{get_remote_address()}|{username}".encode()).hexdigest()[:32]
+    return hashlib.sha256(f"{_address()}|{username}".encode()).hexdigest()[:32]
 
 
 def ip_key() -> str:
-    """Rate-limit key per IP address, hashed."""
-    return hashlib.sha256(str(get_remote_address()).encode()).hexdigest()[:32]
+    """Rate-limit key per address, hashed."""
+    return hashlib.sha256(_address().encode()).hexdigest()[:32]
 
 
 def configure(app: Flask, settings: Settings, keep: frozenset[str] = frozenset()) -> None:
@@ -95,7 +94,6 @@ def configure(app: Flask, settings: Settings, keep: frozenset[str] = frozenset()
     from webui.api import bp as api_bp
 
     csrf.exempt(api_bp)
-    limiter.init_app(app)
     hsts = not settings.is_development
 
     @app.after_request
