@@ -1,9 +1,9 @@
 """Fixtures for the browser tests: the real app on 127.0.0.1 against a fresh SQLite database, and
 Debian's Chromium driven by Playwright (never a downloaded browser).
 
-The scenario's diagram is DIAGRAM; when the shipped workflows/underretning_boern.bpmn has the
-forms the scenario fills in, point DIAGRAM (and FORMS) at workflows/ and adjust the steps in
-test_browser.py that fill the forms.
+test_browser.py's scenario runs on DIAGRAM, a small children's procedure with Camunda form fields
+that exercises every UI feature quickly; test_shipped_browser.py runs the shipped workflows/ with
+their form-js forms, and test_modeler_browser.py edits them.
 """
 
 from __future__ import annotations
@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from engine.config import Settings
@@ -52,19 +55,15 @@ class LiveServer:
     problems: list[str] = field(default_factory=list)
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The real app (werkzeug, threaded) on a free port, with users and the scenario's diagram."""
-    tmp = tmp_path_factory.mktemp("ui")
+@contextmanager
+def serve(tmp: Path, setup: Callable[[Session], Any]) -> Iterator[tuple[str, Settings, Any]]:
+    """The real app (werkzeug, threaded) on a free port over a fresh SQLite database that `setup`
+    filled; yields (url, settings, what setup returned)."""
     url = f"sqlite:///{tmp / 'ui.db'}"
     engine = make_engine(url)
     upgrade(engine)
     with make_session_factory(engine)() as session:
-        for username, groups in USERS.items():
-            create_user(session, username, f"{username}@example.invalid", groups, PASSWORD)
-        forms = {key: path.read_bytes() for key, path in FORMS.items()}
-        deploy(session, DIAGRAM.read_bytes(), actor=None, filename=DIAGRAM.name, comment="ui test",
-               **({"forms": forms} if forms else {}))
+        prepared = setup(session)
     settings = Settings.from_env({"CASEPATH_ENV": "testing", "DATABASE_URL": url,
                                   "CASEPATH_INSTANCE_PATH": str(tmp / "instance")})
     app = create_app(settings)
@@ -72,12 +71,31 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     thread = threading.Thread(target=server.serve_forever, name="ui-live-server", daemon=True)
     thread.start()
     try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", settings)
+        yield f"http://127.0.0.1:{server.server_port}", settings, prepared
     finally:
         server.shutdown()
         thread.join(timeout=10)
         app.extensions["casepath.engine"].dispose()
         engine.dispose()
+
+
+def create_users(session: Session, users: dict[str, list[str]]) -> dict[str, Any]:
+    """The test users, with the test password."""
+    return {name: create_user(session, name, f"{name}@example.invalid", groups, PASSWORD)
+            for name, groups in users.items()}
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The real app with users and the scenario's diagram."""
+    def setup(session: Session) -> None:
+        create_users(session, USERS)
+        forms = {key: path.read_bytes() for key, path in FORMS.items()}
+        deploy(session, DIAGRAM.read_bytes(), actor=None, filename=DIAGRAM.name, comment="ui test",
+               **({"forms": forms} if forms else {}))
+
+    with serve(tmp_path_factory.mktemp("ui"), setup) as (url, settings, _):
+        yield LiveServer(url, settings)
 
 
 @pytest.fixture(scope="module")

@@ -14,23 +14,16 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from werkzeug.serving import make_server
 
 import tests.ui.test_browser as flows
 from engine.cases.service import open_case
-from engine.config import Settings
-from engine.db import make_engine, make_session_factory
-from engine.migrate import upgrade
 from engine.process_models.service import deploy
-from engine.users.service import create_user
-from tests.ui.conftest import ARTIFACTS, AXE_BLOCKING, PASSWORD, REPO, LiveServer, screenshot
-from webui import create_app
+from tests.ui.conftest import ARTIFACTS, AXE_BLOCKING, REPO, LiveServer, create_users, screenshot, serve
 
 pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -51,7 +44,8 @@ class ModelerServer(LiveServer):
     old_cases: list[str] = field(default_factory=list)
 
 
-def _deploy_workflows(session) -> None:
+def deploy_workflows(session) -> None:
+    """Deploy the shipped procedure with its forms (called processes first)."""
     forms = {path.stem: path.read_bytes() for path in (WORKFLOWS / "forms").glob("*.form")}
     files = sorted(WORKFLOWS.glob("*.bpmn"), key=lambda p: b"callActivity" in p.read_bytes())
     for path in files:
@@ -61,33 +55,19 @@ def _deploy_workflows(session) -> None:
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModelerServer]:
     """The app with workflows/ deployed and two children's cases opened on version 1."""
-    tmp = tmp_path_factory.mktemp("modeler")
-    url = f"sqlite:///{tmp / 'ui.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    old_cases = []
-    with make_session_factory(engine)() as session:
-        users = {name: create_user(session, name, f"{name}@example.invalid", groups, PASSWORD)
-                 for name, groups in USERS.items()}
-        _deploy_workflows(session)
+    def setup(session) -> list[str]:
+        users = create_users(session, USERS)
+        deploy_workflows(session)
+        old_cases = []
         for hours in (3, 4):
             received = (datetime.now(UTC) - timedelta(hours=hours)).isoformat()
             opened = open_case(session, "underretning_boern", {"received_at": received, "source": "school"},
                                users["modtager"])
             old_cases.append(opened.case.reference)
-    settings = Settings.from_env({"CASEPATH_ENV": "testing", "DATABASE_URL": url,
-                                  "CASEPATH_INSTANCE_PATH": str(tmp / "instance")})
-    app = create_app(settings)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="modeler-live-server", daemon=True)
-    thread.start()
-    try:
-        yield ModelerServer(f"http://127.0.0.1:{server.server_port}", settings, old_cases=old_cases)
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        app.extensions["casepath.engine"].dispose()
-        engine.dispose()
+        return old_cases
+
+    with serve(tmp_path_factory.mktemp("modeler"), setup) as (url, settings, old_cases):
+        yield ModelerServer(url, settings, old_cases=old_cases)
 
 
 def assert_accessible(page, name: str) -> None:
