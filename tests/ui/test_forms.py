@@ -35,6 +35,21 @@ def test_every_component_type_is_rendered_with_a_label():
     assert '<fieldset class="form-group"><legend>Opfølgning</legend>' in html
 
 
+SHIPPED_FORMS = sorted((Path(__file__).resolve().parents[2] / "workflows" / "forms").glob("*.form"))
+
+
+@pytest.mark.parametrize("path", SHIPPED_FORMS, ids=lambda p: p.stem)
+def test_every_field_of_every_shipped_form_is_rendered(path, app):
+    """A component the renderer did not know would silently vanish from the task page."""
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    with app.test_request_context():
+        html = html_of(schema)
+    keys = field_labels(schema)
+    assert keys, "a shipped form without fields"
+    for key in keys:
+        assert f'name="{key}"' in html, f"{path.stem}: field {key} is not rendered"
+
+
 def test_ids_are_unique():
     ids = re.findall(r'\sid="([^"]+)"', html_of(errors={"summary": "x"}))
     assert len(ids) == len(set(ids))
