@@ -16,6 +16,7 @@ from engine.consent.sharing import check_properties
 from engine.deadlines.models import DeadlineRule
 from engine.deadlines.timers import rule_key_of
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from engine.forms.conditions import check_rules
 from engine.forms.models import FormVersion
 from engine.forms.service import resolve_forms
 from engine.process_models.models import ProcessVersion
@@ -115,12 +116,14 @@ def _check_rule_keys(session: Session, data: bytes) -> None:
         raise BpmnValidationError(problems)
 
 
-def _check_sharing(data: bytes) -> None:
-    """A sharing task must name recipient kinds the consent rules know (docs/diagrams.md)."""
+def _check_task_properties(data: bytes) -> None:
+    """A sharing task must name recipient kinds the consent rules know, and `required_when` rules must
+    be valid expressions (docs/diagrams.md)."""
     problems = []
     for task in parse_xml(data).iter(f"{{{BPMN_NS}}}userTask"):
         properties = {p.get("name"): p.get("value") or "" for p in task.iter(f"{{{CAMUNDA_NS}}}property")}
-        problems += [Problem(task.get("id"), task.get("name"), message) for message in check_properties(properties)]
+        messages = check_properties(properties) + check_rules(properties.get("required_when") or "")
+        problems += [Problem(task.get("id"), task.get("name"), message) for message in messages]
     if problems:
         raise BpmnValidationError(problems)
 
@@ -162,7 +165,7 @@ def validate_upload(
         extra, dependency_ids = _resolve_dependencies(session, data)
         validated = validate_bpmn(data, filename=filename, extra_documents=extra)
         _check_rule_keys(session, data)
-        _check_sharing(data)
+        _check_task_properties(data)
     except BpmnValidationError as exc:
         return UploadCheck(list(exc.problems))
     tasks = validated.form_users()

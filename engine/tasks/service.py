@@ -21,6 +21,7 @@ from engine.consent import sharing
 from engine.consent.service import legal_exceptions, record_task_disclosure
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.forms.camunda import describe_form, validate_form_data
+from engine.forms.conditions import missing_fields
 from engine.forms.formjs import validate_submission
 from engine.forms.service import form_schema, pinned_forms
 from engine.process_models.models import ProcessVersion
@@ -202,6 +203,7 @@ def complete(
         data, problems = validate_submission(schema, data)
     else:
         problems = validate_form_data(getattr(spiff_task.task_spec, "form", None), data)
+    problems += [p for p in missing_fields(properties, data) if p["field"] not in {q["field"] for q in problems}]
     if problems:
         raise InvalidInput("the submitted data does not fit the task's form", problems)
     for recipient in sharing.recipients(properties, data):

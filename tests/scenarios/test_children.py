@@ -125,8 +125,11 @@ def test_closed_after_the_24_hour_assessment_the_professional_notifier_gets_feed
 
 def test_closed_after_the_24_hour_assessment_a_private_notifier_gets_no_feedback_task(sc):
     case = notification(sc, professional=False)
+    with pytest.raises(InvalidInput) as no_reason:  # closing must say why
+        sc.do(case, "Task_vurdering_24t", "modtagerteam", RECEIVED + timedelta(hours=3), assessment_decision="close")
+    assert problems(no_reason) == {"close_reason": "Feltet skal udfyldes."}
     assert sc.do(case, "Task_vurdering_24t", "modtagerteam", RECEIVED + timedelta(hours=3),
-                 assessment_decision="close") == ["Task_kvittering"]
+                 assessment_decision="close", close_reason="Forældrene har selv søgt hjælp") == ["Task_kvittering"]
     sc.do(case, "Task_kvittering", "modtagerteam", RECEIVED + timedelta(hours=5), receipt_channel="phone")
     assert sc.status(case) == "closed"
     assert list_disclosures(sc.session, case.id, sc.users["modtagerteam"]) == []

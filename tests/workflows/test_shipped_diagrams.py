@@ -16,6 +16,7 @@ import pytest
 
 from engine.bpmn import BpmnValidationError, validate_bpmn
 from engine.consent.sharing import parse_when, possible_recipients
+from engine.forms.conditions import check_rules, parse_rules
 from tests.workflows.shipped import (
     CALLED,
     CAMUNDA,
@@ -160,6 +161,9 @@ def test_user_task_settings(case):
     assert not ENGLISH.search(props["action_card"])
     if "directory_kind" in props:
         assert props["directory_kind"] in DIRECTORY_KINDS
+    if "required_when" in props:  # a field the form requires for some answers exists in it
+        assert check_rules(props["required_when"]) == []
+        assert {f for f, _c in parse_rules(props["required_when"])} <= set(data_components(load_form(key)))
     if "disclosure_recipient" in props or "disclosure_when" in props:
         assert set(possible_recipients(props)) <= RECIPIENT_KINDS
         fields = data_components(load_form(key))
