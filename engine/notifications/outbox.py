@@ -174,10 +174,12 @@ def send_pending(
     """Send what is due at the clock's instant, one row per transaction; stop early when the server
     is unreachable (the next pass tries again)."""
     result = SendResult()
-    now = clock()
     sender = SmtpSender(settings, ssl_context)
     try:
         for _ in range(limit):
+            # The clock is read for every row: a lease counted from the start of a long pass could
+            # already have run out, and another worker would send the same mail.
+            now = clock()
             claim = _claim(factory, now)
             if claim is None:
                 break

@@ -94,6 +94,29 @@ def test_a_killed_send_is_retried_when_its_lease_ends(world, at):
     assert len(set(world.server.message_ids())) == 2
 
 
+def test_a_long_pass_leases_each_row_from_when_it_takes_it(world, at, monkeypatch):
+    """A second worker must not take a row that the first is sending, however long the first pass ran."""
+    from engine.notifications import outbox
+
+    _queue_two(world, at)
+    t0 = at(REMIND_AT)
+    moments = iter([t0, t0 + timedelta(hours=1)])  # the second row is taken an hour into the pass
+    late = t0 + timedelta(hours=1, minutes=1)
+    seen_by_other = []
+    original = outbox.SmtpSender.send
+
+    def send(self, message):
+        if len(world.server.raw) == 1:  # the second row is in flight: another worker looks for work
+            seen_by_other.append(outbox._claim(world.factory, late))
+        return original(self, message)
+
+    monkeypatch.setattr(outbox.SmtpSender, "send", send)
+    result = outbox.send_pending(world.factory, world.settings, clock=lambda: next(moments, late))
+    assert result.sent == 2
+    assert seen_by_other == [None]  # leased until 1 h 5 min into the pass, not until 5 min
+    assert len(set(world.server.message_ids())) == 2
+
+
 @pytest.fixture
 def certificate(tmp_path):
     return make_certificate(tmp_path)
