@@ -9,6 +9,7 @@ so a timer another worker fired meanwhile is skipped: every timer fires exactly 
 from __future__ import annotations
 
 import logging
+import traceback
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.cases import events
+from engine.cases.models import Case
 from engine.cases.runtime import ProcessError, load_case_run, run_engine
 from engine.cases.service import lock_case
 from engine.clock import Clock, system_clock
@@ -50,22 +52,22 @@ def due_cases(session: Session, now: datetime, batch: int = 50) -> list[UUID]:
     return list(dict.fromkeys(case_id for case_id, _due in rows))
 
 
-def _claim(session: Session, case_id: UUID, now: datetime) -> list[Timer]:
-    """Lock the case's due timers; on PostgreSQL skip them if another worker holds them."""
-    query = select(Timer).where(Timer.case_id == case_id, Timer.state == WAITING, Timer.due_at <= now)
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return list(session.scalars(query))
+def _lock_case(session: Session, case_id: UUID) -> Case | None:
+    """Lock the case before its timers, the order a completion takes them (case, then timers), so the
+    two cannot deadlock; on PostgreSQL a case held by a request or another worker is skipped (None)
+    and its timers fire at the next sweep."""
+    query = select(Case).where(Case.id == case_id).with_for_update(of=Case, skip_locked=True)
+    return session.scalar(query)
 
 
 def fire_case(session: Session, case_id: UUID, now: datetime) -> SweepResult:
     """Fire every timer of the case due at `now`, save, and commit: one transaction per case."""
     result = SweepResult()
-    if not _claim(session, case_id, now):  # fired or held by another worker
+    case = _lock_case(session, case_id)
+    if case is None:  # busy elsewhere, or gone
         session.rollback()
         return result
-    case = lock_case(session, case_id)
-    # Re-read under the case lock: a worker that held the case a moment ago may have fired them.
+    # Read under the case lock: a worker that held the case a moment ago may have fired them.
     due = session.scalars(
         select(Timer).where(Timer.case_id == case_id, Timer.state == WAITING, Timer.due_at <= now)
         .execution_options(populate_existing=True)
@@ -90,25 +92,45 @@ def fire_case(session: Session, case_id: UUID, now: datetime) -> SweepResult:
         result.fired = len(run.fired)
     except ProcessError as exc:
         session.rollback()
-        result.failed = _mark_failed(session, case_id, now, exc)
+        result.failed = _mark_failed(session, case_id, now, exc.details)
+        log.warning("timer failed in case %s: %s", case_id, exc.message)
     session.commit()
     return result
 
 
-def _mark_failed(session: Session, case_id: UUID, now: datetime, exc: ProcessError) -> int:
-    # A diagram error would make the timer fail at every sweep; park it and tell the case.
+def _mark_failed(session: Session, case_id: UUID, now: datetime, problems: list) -> int:
+    # A diagram or engine error would make the timer fail at every sweep, first in due order, and
+    # hold up every timer after it: park it and tell the case.
     lock_case(session, case_id)
     due = session.scalars(
         select(Timer).where(Timer.case_id == case_id, Timer.state == WAITING, Timer.due_at <= now)
     ).all()
     for timer in due:
         timer.state, timer.ended_at = FAILED, now
-        timer.details = {"problems": exc.details}
+        timer.details = {"problems": problems}
         events.record(session, case_id, events.TIMER_FAILED, None,
                       f"Tidsfristen '{timer.name}' kunne ikke udføres", task_id=timer.task_id, at=now,
-                      details={"bpmn_id": timer.bpmn_id, "problems": exc.details})
-    log.warning("timer failed in case %s: %s", case_id, exc.message)
+                      details={"bpmn_id": timer.bpmn_id, "problems": problems})
     return len(due)
+
+
+def _fire_safely(session: Session, case_id: UUID, now: datetime) -> SweepResult:
+    """fire_case; an unexpected error parks the case's due timers instead of stopping the sweep."""
+    try:
+        return fire_case(session, case_id, now)
+    except Exception as exc:  # noqa: BLE001 - one broken case must not stop every later timer
+        session.rollback()
+        # The exception's type and where it happened; not its text, which may quote case data.
+        log.error("timer sweep: case %s could not be fired (%s)\n%s", case_id, type(exc).__name__,
+                  "".join(traceback.format_tb(exc.__traceback__)))
+        try:
+            failed = _mark_failed(session, case_id, now, [{"message": f"internal error ({type(exc).__name__})"}])
+            session.commit()
+        except Exception as again:  # noqa: BLE001 - e.g. the database is gone: the next sweep tries again
+            session.rollback()
+            log.error("timer sweep: could not park the timers of case %s (%s)", case_id, type(again).__name__)
+            return SweepResult()
+        return SweepResult(cases=1, failed=failed)
 
 
 def sweep(factory: sessionmaker[Session], clock: Clock = system_clock, batch: int = 50) -> SweepResult:
@@ -126,7 +148,7 @@ def sweep(factory: sessionmaker[Session], clock: Clock = system_clock, batch: in
             progressed = False
             for case_id in cases[:batch]:
                 seen.add(case_id)
-                part = fire_case(session, case_id, now)
+                part = _fire_safely(session, case_id, now)
                 progressed = progressed or bool(part.cases)
                 total.cases += part.cases
                 total.fired += part.fired

@@ -143,3 +143,68 @@ def test_deploy_refuses_unknown_rule_and_bad_due_date(driver):
     with pytest.raises(BpmnValidationError) as bad:
         driver.deploy(boundary("baddue", "timeDuration", "PT1H", interrupting=False, due_date="open('x')"))
     assert [p.element_id for p in bad.value.problems] == ["work"]
+
+
+def test_a_broken_case_does_not_hold_up_the_timers_after_it(driver, at, monkeypatch, caplog):
+    from engine.cases.events import TIMER_FAILED
+    from engine.deadlines import worker
+    from engine.deadlines.worker import FAILED
+
+    driver.deploy(intermediate("broken", "timeDuration", "PT1H"))
+    broken = driver.open("broken", at("2026-11-20T08:00:00+01:00"))  # due first
+    fine = driver.open("broken", at(T0))
+    original = worker.load_case_run
+
+    def load(session, case, **kwargs):
+        if case.id == broken.id:
+            raise RuntimeError("Fatima Hansen 010190-1234")  # text that must not reach the log
+        return original(session, case, **kwargs)
+
+    monkeypatch.setattr(worker, "load_case_run", load)
+    result = driver.sweep(at("2026-11-20T12:00:00+01:00"))
+    assert (result.fired, result.failed) == (1, 1)
+    assert driver.ready(fine) == ["after"]
+    [timer] = driver.timers(broken)
+    assert timer.state == FAILED and timer.details == {"problems": [{"message": "internal error (RuntimeError)"}]}
+    assert TIMER_FAILED in [e.kind for e in list_events(driver.session, broken.id)]
+    assert "RuntimeError" in caplog.text and "Fatima" not in caplog.text and "010190" not in caplog.text
+    assert driver.sweep(at("2026-11-20T12:00:05+01:00")).failed == 0  # parked, not retried at every sweep
+
+
+def test_a_case_in_use_is_skipped_not_waited_for_on_postgresql(tmp_path, at):
+    import threading
+    import uuid
+
+    from sqlalchemy import text
+
+    from engine.cases.service import open_case
+    from engine.db import make_session_factory
+    from engine.deadlines.worker import sweep
+    from engine.process_models.service import deploy
+    from engine.users.service import create_user
+    from tests import pgserver
+    from tests.conftest import create_database, require_postgres
+
+    server = require_postgres()
+    name = f"cp_lock_{uuid.uuid4().hex[:8]}"
+    db = create_database("postgresql", tmp_path, name)
+    try:
+        factory = make_session_factory(db.engine)
+        with factory() as session:
+            user = create_user(session, "drv", "drv@example.invalid", ["modtagerteam", "teamleder"])
+            deploy(session, intermediate("locked", "timeDuration", "PT1H"), actor=user)
+            case = open_case(session, "locked", {}, user, clock=lambda: at(T0)).case
+        due = at("2026-11-20T12:00:00+01:00")
+        with db.engine.connect() as request:  # a web request completing a task holds the case
+            request.execute(text("SELECT id FROM cases WHERE id = :id FOR UPDATE"), {"id": case.id})
+            outcome = []
+            worker = threading.Thread(target=lambda: outcome.append(sweep(factory, clock=lambda: due)))
+            worker.start()
+            worker.join(timeout=30)
+            assert not worker.is_alive(), "the worker waited for the case while holding its timers"
+            assert outcome[0].fired == 0
+            request.rollback()
+        assert sweep(factory, clock=lambda: due).fired == 1  # the next sweep fires it
+    finally:
+        db.engine.dispose()
+        pgserver.drop_database(server, name)
