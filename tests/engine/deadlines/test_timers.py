@@ -154,10 +154,11 @@ def test_a_broken_case_does_not_hold_up_the_timers_after_it(driver, at, monkeypa
     broken = driver.open("broken", at("2026-11-20T08:00:00+01:00"))  # due first
     fine = driver.open("broken", at(T0))
     original = worker.load_case_run
+    personal = {"name": "Fatima Hansen", "cpr": "010190-1234"}  # as if an error quoted the case's data
 
     def load(session, case, **kwargs):
         if case.id == broken.id:
-            raise RuntimeError("Fatima Hansen 010190-1234")  # text that must not reach the log
+            raise RuntimeError(personal)
         return original(session, case, **kwargs)
 
     monkeypatch.setattr(worker, "load_case_run", load)
