@@ -69,6 +69,15 @@ def test_admin_changes_rule_recorded_and_only_new_timers_affected(client, make_a
 
     assert rule_due(first.get_json()["id"]) == datetime.fromisoformat("2026-12-02T00:00:00+01:00")
     assert rule_due(second.get_json()["id"]) == datetime.fromisoformat("2026-12-08T00:00:00+01:00")
+    # Loaded and run by the worker after the change, the first case still counts 6 working days.
+    from engine.deadlines.worker import sweep
+
+    connection = client.application.extensions["casepath.test_connection"]
+    at = datetime.fromisoformat("2026-12-02T00:00:05+01:00")
+    sweep(lambda: bound_session(connection), clock=lambda: at)
+    with bound_session(connection) as session:
+        states = dict(session.execute(select(Timer.case_id, Timer.state).where(Timer.bpmn_id == "rule")).all())
+    assert states == {uuid.UUID(first.get_json()["id"]): "fired", uuid.UUID(second.get_json()["id"]): "waiting"}
 
 
 def test_tasks_show_due_at_risk_and_overdue(client, make_account):
