@@ -12,6 +12,7 @@ import click
 from sqlalchemy.orm import Session
 
 from engine.bpmn import BpmnValidationError
+from engine.clock import system_clock
 from engine.config import ConfigError, Settings
 from engine.db import make_engine, make_session_factory
 from engine.deadlines.worker import sweep
@@ -213,7 +214,7 @@ def worker(once: bool, now_text: str | None) -> None:
     factory = make_session_factory(make_engine(settings.database_url))
     if once:
         def clock() -> datetime:
-            return now or datetime.now(UTC)
+            return now or system_clock()
 
         result = sweep(factory, clock=clock, batch=settings.worker_batch_size)
         click.echo(f"fired {result.fired} timers in {result.cases} cases"

@@ -9,6 +9,7 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale, to_user_timezone
 from flask_babel import lazy_gettext as _l
 
+from engine.clock import system_clock
 from engine.deadlines.rules import calendar
 
 OVERDUE = "overdue"
@@ -69,7 +70,7 @@ def deadline_status(due_at: datetime | None, now: datetime | None = None) -> str
     """`overdue`, `at_risk` (less than one working day left) or None."""
     if due_at is None:
         return None
-    now = now or datetime.now(UTC)
+    now = now or system_clock()
     cal = calendar()
     if cal.is_overdue(now, due_at):
         return OVERDUE

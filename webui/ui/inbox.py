@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from engine.cases.service import SUPERVISOR_GROUPS
+from engine.clock import system_clock
 from engine.tasks.service import TaskPage
 from engine.users.service import group_members
 from webui.database import get_session
@@ -86,7 +87,7 @@ def index() -> ResponseReturnValue:
         return render_login()
     user, session = me(), get_session()
     filters = _filters(request.args)
-    due_before = datetime.now(UTC) + timedelta(days=filters["days"]) if filters["days"] else None
+    due_before = system_clock() + timedelta(days=filters["days"]) if filters["days"] else None
     supervisor = user.in_any(*SUPERVISOR_GROUPS)
     sections = []
     for scope, title, param in SECTIONS:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine.cases.service import open_case
+from engine.clock import system_clock
 from engine.errors import InvalidInput
 from engine.forms.service import start_form
 from engine.process_models.service import latest_version
@@ -64,7 +65,7 @@ def new(slug: str) -> ResponseReturnValue:
     problems = {**required_problems(schema, data), **problems}
     received = data.get("received_at")
     if received and "received_at" not in problems and \
-            datetime.fromisoformat(received) > datetime.now(UTC) + CLOCK_SKEW:
+            datetime.fromisoformat(received) > system_clock() + CLOCK_SKEW:
         problems["received_at"] = _("Tidspunktet kan ikke ligge i fremtiden.")
     if problems:
         return _render(slug, raw_values(schema, request.form), problems, 422)
