@@ -22,6 +22,7 @@ from engine.deadlines.timer_events import add_iso_duration, task_now, to_instant
 from engine.expressions import timer_source
 from engine.users.models import User
 
+MAX_OCCURRENCES = 1000  # of one cycle recorded in one save (an unbounded R/PT1M after a long stop)
 _RULE_CALL = re.compile(r"""\bdeadline\(\s*["']([A-Za-z0-9_]+)["']""")
 
 
@@ -67,19 +68,18 @@ def sync_timers(
     known = {(row.task_id, row.due_at) for row in rows}
     fired: list[Timer] = []
     for row in rows:
+        occurrences = _cycle_occurrences(workflow, row, now)
+        if occurrences:
+            fired += _fire_cycle(session, case, row, occurrences, now)
+            continue
         still = current.get(row.task_id)
         if still is not None and still[1] == row.due_at:
             continue
         task = _task_or_none(workflow, row.task_id)
         rearmed = still is not None and still[1] > row.due_at  # a cycle moved on to its next occurrence
         if rearmed or (task is not None and task.state in (TaskState.READY, TaskState.COMPLETED)):
-            row.state = FIRED
-            row.late_seconds = max(0.0, (now - row.due_at).total_seconds())
+            _mark_fired(session, case, row, now)
             fired.append(row)
-            events.record(session, case.id, events.TIMER_FIRED, None, f"Tidsfristen '{row.name}' er udløbet",
-                          task_id=row.task_id, at=now,
-                          details={"bpmn_id": row.bpmn_id, "due_at": row.due_at.isoformat(),
-                                   "late_seconds": round(row.late_seconds, 3), "rule_key": row.rule_key})
         else:
             row.state = CANCELLED
         row.ended_at = now
@@ -92,6 +92,46 @@ def sync_timers(
             name=(spec.bpmn_name or spec.bpmn_id or spec.name)[:255], due_at=due,
             rule_key=rule_key_of(getattr(spec.event_definition, "expression", None)), created_at=now,
         ))
+    return fired
+
+
+def _mark_fired(session: Session, case: Case, row: Timer, now: datetime) -> None:
+    row.state, row.ended_at = FIRED, now
+    row.late_seconds = max(0.0, (now - row.due_at).total_seconds())
+    events.record(session, case.id, events.TIMER_FIRED, None, f"Tidsfristen '{row.name}' er udløbet",
+                  task_id=row.task_id, at=now,
+                  details={"bpmn_id": row.bpmn_id, "due_at": row.due_at.isoformat(),
+                           "late_seconds": round(row.late_seconds, 3), "rule_key": row.rule_key})
+
+
+def _cycle_occurrences(workflow: BpmnWorkflow, row: Timer, now: datetime) -> list[datetime]:
+    """The occurrences of a cycle timer that fired since `row` was recorded (its own first).
+
+    SpiffWorkflow fires every overdue occurrence of a cycle in one run (after downtime, several);
+    the cycle's state says when the next one is due, so the fired ones lie between.
+    """
+    task = _task_or_none(workflow, row.task_id)
+    value = task._get_internal_data("event_value") if task is not None else None
+    if not isinstance(value, dict) or "next" not in value or row.due_at > now:
+        return []
+    following, step = datetime.fromisoformat(value["next"]), str(value.get("duration") or "")
+    occurrences, moment = [], row.due_at
+    while moment < following and moment <= now and step and len(occurrences) < MAX_OCCURRENCES:
+        occurrences.append(moment)
+        moment = add_iso_duration(moment, step)
+    return occurrences
+
+
+def _fire_cycle(session: Session, case: Case, row: Timer, occurrences: list[datetime], now: datetime) -> list[Timer]:
+    """Mark `row` (the first occurrence) and one new row per later occurrence fired, each with its lateness."""
+    _mark_fired(session, case, row, now)
+    fired = [row]
+    for due in occurrences[1:]:
+        extra = Timer(case_id=case.id, task_id=row.task_id, bpmn_id=row.bpmn_id, name=row.name, due_at=due,
+                      rule_key=row.rule_key, created_at=now)
+        session.add(extra)
+        _mark_fired(session, case, extra, now)
+        fired.append(extra)
     return fired
 
 

@@ -209,3 +209,16 @@ def test_a_case_in_use_is_skipped_not_waited_for_on_postgresql(tmp_path, at):
     finally:
         db.engine.dispose()
         pgserver.drop_database(server, name)
+
+
+def test_a_cycle_missed_during_downtime_fires_every_occurrence_once_with_its_lateness(driver, at):
+    driver.deploy(boundary("catchup", "timeCycle", "R3/P1D", interrupting=False))
+    case = driver.open("catchup", at(T0))
+    result = driver.sweep(at("2026-11-24T10:00:00+01:00"))  # all three occurrences are overdue
+    assert result.fired == 3
+    assert driver.ready(case).count("late") == 3
+    fired = [e for e in list_events(driver.session, case.id) if e.kind == TIMER_FIRED]
+    assert sorted(e.details["late_seconds"] for e in fired) == [
+        timedelta(days=d).total_seconds() for d in (1, 2, 3)]
+    assert [t.state for t in driver.timers(case)] == [FIRED] * 3
+    assert driver.sweep(at("2026-11-30T10:00:00+01:00")).fired == 0
