@@ -25,6 +25,8 @@ class Task(Base):
         Index("ix_tasks_state_candidate_group_due_at", "state", "candidate_group", "due_at"),
         Index("ix_tasks_state_assignee_id_due_at", "state", "assignee_id", "due_at"),
         Index("ix_tasks_case_id_state", "case_id", "state"),
+        # The worker's reminder sweep: READY tasks by deadline, whatever their group or holder.
+        Index("ix_tasks_state_due_at", "state", "due_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)

@@ -222,3 +222,23 @@ def test_a_cycle_missed_during_downtime_fires_every_occurrence_once_with_its_lat
         timedelta(days=d).total_seconds() for d in (1, 2, 3)]
     assert [t.state for t in driver.timers(case)] == [FIRED] * 3
     assert driver.sweep(at("2026-11-30T10:00:00+01:00")).fired == 0
+
+
+def test_an_idle_sweep_is_one_query_on_the_timer_index(driver, at):
+    from sqlalchemy import event
+
+    driver.deploy(intermediate("idle", "timeDuration", "PT1H"))
+    for _ in range(5):
+        driver.open("idle", at(T0))
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(driver.connection, "before_cursor_execute", seen)
+    try:
+        assert driver.sweep(at("2026-11-20T10:30:00+01:00")).cases == 0  # five waiting, none due
+    finally:
+        event.remove(driver.connection, "before_cursor_execute", seen)
+    queries = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(queries) == 1 and "FROM timers" in queries[0], statements
