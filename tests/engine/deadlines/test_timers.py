@@ -76,12 +76,18 @@ def test_repeating_cycle_fires_each_occurrence_once(driver, at):
     assert len(fired) == 3
 
 
-def test_after_downtime_overdue_timers_fire_in_due_order_with_lateness(driver, at):
+def test_after_downtime_overdue_timers_fire_in_due_order_with_lateness(driver, at, monkeypatch):
+    from engine.deadlines import worker
+
     driver.deploy(intermediate("late1", "timeDuration", "PT1H"))
     first = driver.open("late1", at(T0))
     second = driver.open("late1", at("2026-11-20T09:00:00+01:00"))
     SPEC_CACHE._items.clear()  # as after a restart
+    order, fire = [], worker.fire_case
+    monkeypatch.setattr(worker, "fire_case", lambda session, case_id, now: order.append(case_id) or fire(
+        session, case_id, now))
     result = driver.sweep(at("2026-11-22T11:00:00+01:00"))
+    assert order == [second.id, first.id]  # the one due earlier first
     assert result.fired == 2
     events = [e for case in (first, second) for e in list_events(driver.session, case.id) if e.kind == TIMER_FIRED]
     lateness = sorted(e.details["late_seconds"] for e in events)
