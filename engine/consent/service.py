@@ -172,8 +172,31 @@ def record_task_disclosure(
     return disclosure
 
 
+def record_task_disclosures(
+    session: Session, case_id: UUID, task_id: UUID, recipient_kinds: list[str], data: dict[str, Any], user: User,
+    now: datetime,
+) -> list[Disclosure]:
+    """The disclosures a sharing task makes, one per recipient; InvalidInput when one has no basis.
+
+    A task that tells several recipients (the police and the security consultant in acute measures)
+    has one consent field: a recipient the chosen consent does not cover uses another consent on
+    file that covers it, recorded as its own basis. Without one, the chosen basis must cover it.
+    """
+    chosen = _consent(session, case_id, str(data.get("disclosure_consent_id") or "").strip())
+    made = []
+    for kind in recipient_kinds:
+        basis = data
+        if len(recipient_kinds) > 1 and chosen is not None and chosen.case_id == case_id \
+                and not chosen.covers(kind, now):
+            other = next((c for c in list_consents(session, case_id, None) if c.covers(kind, now)), None)
+            if other is not None:
+                basis = {**data, "disclosure_consent_id": str(other.id)}
+        made.append(record_task_disclosure(session, case_id, task_id, kind, basis, user, now))
+    return made
+
+
 def _consent(session: Session, case_id: UUID, text: str) -> Consent | None:
     try:
-        return session.get(Consent, UUID(text))
+        return session.get(Consent, UUID(text)) if text else None
     except ValueError:
         return None

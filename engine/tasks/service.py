@@ -18,7 +18,7 @@ from engine.cases.runtime import find_ready_task, load_case_run, run_engine, spe
 from engine.cases.service import SUPERVISOR_GROUPS, check_data, lock_case
 from engine.clock import Clock, system_clock
 from engine.consent import sharing
-from engine.consent.service import legal_exceptions, record_task_disclosure
+from engine.consent.service import legal_exceptions, record_task_disclosures
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.forms.camunda import describe_form, validate_form_data
 from engine.forms.conditions import missing_fields
@@ -206,8 +206,7 @@ def complete(
     problems += [p for p in missing_fields(properties, data) if p["field"] not in {q["field"] for q in problems}]
     if problems:
         raise InvalidInput("the submitted data does not fit the task's form", problems)
-    for recipient in sharing.recipients(properties, data):
-        record_task_disclosure(session, case.id, found.id, recipient, data, user, clock())
+    record_task_disclosures(session, case.id, found.id, sharing.recipients(properties, data), data, user, clock())
     spiff_task.set_data(**data)
     run_engine(run.workflow, spiff_task)
     found.state = COMPLETED

@@ -209,8 +209,12 @@ def test_full_path_with_security_consultant_police_and_shelter_to_closed(sc):
     assert sc.ready(case) == ["Task_anbringelse"], "the inclusive join waits for the third branch"
     assert sc.do(case, "Task_anbringelse", CASEWORKER, cph(2026, 12, 3, 16), placement_type="red_safehouse",
                  anonymous_stay=True, disclosure_consent_id=str(basis["shelter"].id)) == ["Task_sikkerhedsplan"]
+    # The plan is made with the consultant and the police: both are told again, each under its own consent
+    # (the form names one; the other recipient's consent on file is found and recorded).
     assert sc.do(case, "Task_sikkerhedsplan", CASEWORKER, cph(2026, 12, 4, 10),
-                 plan_made_with=["child", "security_consultant", "police"]) == ["Task_undersoegelse"]
+                 plan_made_with=["child", "security_consultant", "police"],
+                 disclosure_summary="Sikkerhedsplanen", disclosure_purpose="Fælles plan for barnets sikkerhed",
+                 disclosure_consent_id=str(basis["police"].id)) == ["Task_undersoegelse"]
     investigation = sc.task(case, "Task_undersoegelse")
     assert (investigation.due_at, investigation.due_rule) == (cph(2027, 3, 24), "child_investigation_4_months")
 
@@ -231,10 +235,10 @@ def test_full_path_with_security_consultant_police_and_shelter_to_closed(sc):
 
     disclosures = list_disclosures(sc.session, case.id, sc.users[CASEWORKER])
     assert sorted(d.recipient_kind for d in disclosures) == [
-        "other", "police", "security_consultant", "security_consultant", "shelter"]
+        "other", "police", "police", "security_consultant", "security_consultant", "security_consultant", "shelter"]
     assert {d.recipient_kind: d.consent_id for d in disclosures if d.consent_id} == {
         kind: c.id for kind, c in basis.items()}
-    assert len(sc.events(case, "disclosure_recorded")) == 5
+    assert len(sc.events(case, "disclosure_recorded")) == 7
     assert sc.events(case, "timer_fired") == []
 
 
