@@ -107,7 +107,7 @@
       if (lane && document.activeElement !== byId("helper-lane-group")) {
         byId("helper-lane-group").value = P.laneGroup(bo.name, config.lanes).group;
       }
-      var formKey = userTask ? bo.get("camunda:formKey") : "";
+      var formKey = userTask || P.is(element, "bpmn:StartEvent") ? bo.get("camunda:formKey") : "";
       byId("helper-form").hidden = !formKey;
       if (formKey) {
         var link = byId("helper-form-link");

@@ -178,7 +178,10 @@
 
     function renderForms() {
       var tasks = {};
-      modeler.get("elementRegistry").filter(function (e) { return window.CasepathPanel.is(e, "bpmn:UserTask"); })
+      // User tasks and the start event (its form is the data a case opens with).
+      modeler.get("elementRegistry").filter(function (e) {
+        return window.CasepathPanel.is(e, "bpmn:UserTask") || window.CasepathPanel.is(e, "bpmn:StartEvent");
+      })
         .forEach(function (e) {
           var key = e.businessObject.get("camunda:formKey");
           if (key) { (tasks[key] = tasks[key] || []).push(e.businessObject.name || e.id); }
