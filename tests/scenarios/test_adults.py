@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from engine.consent.service import list_disclosures, record_consent
 from engine.deadlines.models import Timer
+from engine.errors import InvalidInput
 from engine.tasks.models import Task
 from tests.scenarios.conftest import Scenario, cph
 
@@ -72,6 +74,10 @@ def test_through_a_shelter_and_back_to_an_own_home(sc):
                  shelter_notice_received_at="2026-12-07") == ["Task_psykolog"]
     assert sc.do(case, "Task_psykolog", CASEWORKER, cph(2026, 12, 8, 11), psychologist_answer="accepted",
                  psychologist_hours=10) == ["Task_overgang"]
+    # A safety alarm from the police tells the police about the new home: not without a basis.
+    with pytest.raises(InvalidInput, match="without a recorded basis"):
+        sc.do(case, "Task_overgang", CASEWORKER, cph(2027, 2, 1, 10), shelter_discharged_at="2027-02-01",
+              home_safety_measures=["address_protection", "safety_alarm"])
     assert sc.do(case, "Task_overgang", CASEWORKER, cph(2027, 2, 1, 10), shelter_discharged_at="2027-02-01",
                  home_safety_measures=["address_protection", "safe_contact"]) == [
         "Task_opfoelgning_foranstaltning_voksen"]
