@@ -135,6 +135,13 @@ def _fire_cycle(session: Session, case: Case, row: Timer, occurrences: list[date
     return fired
 
 
+def _fired_at(timer: SpiffTask) -> datetime | None:
+    """When a non-interrupting boundary timer that already fired was due: still the task's deadline
+    (a case registered after its 24 hours have passed opens with the assessment already overdue)."""
+    value = timer._get_internal_data("event_value") if timer.state == TaskState.COMPLETED else None
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
 def user_task_due(task: SpiffTask) -> tuple[datetime | None, str | None]:
     """A READY user task's due time and rule: its camunda:dueDate, else its earliest boundary timer."""
     text = ((getattr(task.task_spec, "extensions", None) or {}).get("due_date") or "").strip()
@@ -148,8 +155,9 @@ def user_task_due(task: SpiffTask) -> tuple[datetime | None, str | None]:
     if parent is not None and parent.task_spec.name.endswith(".BoundaryEventSplit"):
         for sibling in parent.children:
             definition = getattr(sibling.task_spec, "event_definition", None)
-            if isinstance(definition, TimerEventDefinition) and sibling.state == TaskState.WAITING:
-                due = timer_due(sibling)
-                if due is not None:
-                    attached.append((due, rule_key_of(definition.expression)))
+            if not isinstance(definition, TimerEventDefinition):
+                continue
+            due = timer_due(sibling) if sibling.state == TaskState.WAITING else _fired_at(sibling)
+            if due is not None:
+                attached.append((due, rule_key_of(definition.expression)))
     return min(attached, key=lambda item: item[0]) if attached else (None, None)

@@ -265,6 +265,17 @@ def test_after_24_hours_the_team_lead_is_escalated_to_while_the_assessment_stays
     assert len(sc.events(case, "timer_fired")) == 1
 
 
+def test_a_notification_registered_after_its_24_hours_opens_overdue_and_escalated(sc):
+    # Received on Monday, registered on Friday: the 24 hours ran out long ago.
+    case = sc.open(PROCESS, RECEIVED + timedelta(days=4), received_at=RECEIVED.isoformat(), source="school",
+                   professional_notifier=True)
+    assert sc.groups(case) == {"Task_eskalering_24t": "teamleder", "Task_kvittering": "modtagerteam",
+                               "Task_vurdering_24t": "modtagerteam"}
+    assessment = sc.task(case, "Task_vurdering_24t")
+    # Its deadline is still the 24 hours from receipt, not "none": the inbox shows it overdue.
+    assert (assessment.due_at, assessment.due_rule) == (RECEIVED + timedelta(hours=24), "assessment_24h")
+
+
 # -------------------------------------------------------------------------------------------- 6. 4 months
 
 
