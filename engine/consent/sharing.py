@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine.consent.models import RECIPIENT_KINDS
+from engine.forms.formjs import map_components
 
 _WHEN = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_]*)\s*:\s*(.+)$", re.DOTALL)
 _PAIR = re.compile(r"^\s*([A-Za-z0-9_]+)\s*=\s*([a-z_]+)\s*$")
@@ -65,15 +66,12 @@ def with_exception_choices(schema: Mapping[str, Any], exceptions: list[Any]) -> 
     values = [{"label": f"{e.name} ({e.law_reference})" if e.law_reference else e.name, "value": e.key}
               for e in exceptions]
 
-    def rewrite(component: Mapping[str, Any]) -> dict[str, Any]:
-        copy = dict(component)
-        if copy.get("type") == "group":
-            copy["components"] = [rewrite(c) for c in copy.get("components") or [] if isinstance(c, dict)]
-        elif copy.get("key") == "disclosure_exception" and copy.get("type") in ("textfield", "select"):
-            copy["type"], copy["values"] = "select", values
-        return copy
+    def change(component: dict[str, Any]) -> dict[str, Any]:
+        if component.get("key") == "disclosure_exception" and component.get("type") in ("textfield", "select"):
+            component.update(type="select", values=values)
+        return component
 
-    return {**schema, "components": [rewrite(c) for c in schema.get("components") or [] if isinstance(c, dict)]}
+    return map_components(schema, change)
 
 
 def recipients(properties: Mapping[str, Any], data: Mapping[str, Any]) -> list[str]:

@@ -8,7 +8,7 @@ shown beside the field to caseworkers.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -34,6 +34,18 @@ def components(schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield component
             if component.get("type") == "group":
                 yield from components(component)
+
+
+def map_components(schema: Mapping[str, Any], change: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
+    """A copy of the form with `change` applied to every component (inside groups too)."""
+    def visit(component: Mapping[str, Any]) -> dict[str, Any]:
+        copy = dict(component)
+        if copy.get("type") == "group":
+            copy["components"] = [visit(c) for c in copy.get("components") or [] if isinstance(c, dict)]
+            return copy
+        return change(copy)
+
+    return {**schema, "components": [visit(c) for c in schema.get("components") or [] if isinstance(c, dict)]}
 
 
 def check_form(schema: Any, key: str) -> list[str]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from engine.consent import service as consent_service
 from engine.consent.sharing import with_exception_choices
 from engine.directory import service as directory_service
+from engine.forms.formjs import map_components
 from engine.users.models import User
 from webui.ui.filters import local_date
 
@@ -56,15 +57,11 @@ def with_disclosure_choices(
     usable = [c for c in consents if c.recipient_kind in recipient_kinds and c.withdrawn_at is None]
     choices = [{"label": f"{local_date(c.given_at)} – {c.scope[:80]}", "value": str(c.id)} for c in usable]
 
-    def rewrite(component: Mapping[str, Any]) -> dict[str, Any]:
-        copy = dict(component)
-        if copy.get("type") == "group":
-            copy["components"] = [rewrite(c) for c in copy.get("components") or [] if isinstance(c, dict)]
-        elif copy.get("key") == "disclosure_consent_id" and copy.get("type") in ("textfield", "select") \
-                and not copy.get("values"):
-            copy["type"], copy["values"] = "select", choices
-        return copy
+    def change(component: dict[str, Any]) -> dict[str, Any]:
+        if component.get("key") == "disclosure_consent_id" and component.get("type") in ("textfield", "select") \
+                and not component.get("values"):
+            component.update(type="select", values=choices)
+        return component
 
-    consent_choices = {**schema, "components": [rewrite(c) for c in schema.get("components") or []
-                                                if isinstance(c, dict)]}
+    consent_choices = map_components(schema, change)
     return with_exception_choices(consent_choices, exceptions)
