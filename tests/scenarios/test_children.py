@@ -199,6 +199,13 @@ def test_full_path_with_security_consultant_police_and_shelter_to_closed(sc):
                   threats_or_violence=True, unsafe_home=True)
     assert ready == ["Task_anbringelse", "Task_politi", "Task_sikkerhedskonsulent"]
     assert set(sc.groups(case).values()) == {CASEWORKER}
+    # The consultant task points to the directory: the region's consultants are the ones shown.
+    from engine.directory.service import list_entries
+    from engine.tasks.service import task_properties
+
+    kind = task_properties(sc.session, sc.task(case, "Task_sikkerhedskonsulent"))["directory_kind"]
+    assert [e.name for e in list_entries(sc.session, kind, "Syddanmark")] == ["Rolf"]
+    assert [e.name for e in list_entries(sc.session, kind, "Hovedstaden")] == ["Maria"]
 
     SPEC_CACHE._items.clear()  # as after a restart: the specs are parsed again, the saved state is unchanged
 
