@@ -143,3 +143,31 @@ def test_casepath_run_fires_timers_in_process(tmp_path):
         server.terminate()
         server.wait(timeout=10)
         db.engine.dispose()
+
+
+def test_the_long_running_worker_fires_due_timers_on_its_schedule(tmp_path):
+    """`casepath worker` as operators run it (APScheduler, every CASEPATH_WORKER_INTERVAL seconds)."""
+    import time
+    from datetime import UTC, timedelta
+
+    db = create_database("sqlite", tmp_path, "scheduled")
+    with make_session_factory(db.engine)() as session:
+        user = create_user(session, "seed", "seed@example.invalid", ["teamleder"])
+        deploy(session, intermediate("overdue", "timeDuration", "PT1H"), actor=user)
+        two_hours_ago = datetime.now(UTC) - timedelta(hours=2)
+        for _ in range(3):
+            open_case(session, "overdue", {}, user, clock=lambda: two_hours_ago)
+    env = {**_env(db, testing=False), "CASEPATH_WORKER_INTERVAL": "1"}
+    worker = subprocess.Popen([CASEPATH, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while _fired(db) != (3, 3) and time.monotonic() < deadline and worker.poll() is None:
+            time.sleep(0.5)
+        assert _fired(db) == (3, 3), "the scheduled worker did not fire the due timers"
+        assert worker.poll() is None, "the worker exits only when stopped"
+    finally:
+        worker.terminate()
+        output, _ = worker.communicate(timeout=20)
+        db.engine.dispose()
+    assert "Traceback" not in output
