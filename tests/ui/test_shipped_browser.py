@@ -111,3 +111,38 @@ def test_the_shipped_childrens_procedure_through_its_own_forms(page, live_server
     screenshot(page, "shipped-04-case")
     flows.logout(page)
     assert [p for p in live_server.problems if "Content Security Policy" in p] == []
+
+
+def tab_to(page, matches: str, limit: int = 40) -> None:
+    """Press Tab until the focused element matches the JavaScript predicate `matches` (given `e`)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {{ const e = document.activeElement; return !!e && ({matches}); }}"):
+            return
+    raise AssertionError(f"Tab never reached an element where {matches}")
+
+
+def focus_is_visible(page) -> bool:
+    return page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+        return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'; }""")
+
+
+def test_signing_in_and_taking_a_task_with_the_keyboard_alone(page, live_server):
+    page.goto("/log-ind")
+    tab_to(page, "e.id === 'username' || e.name === 'username'")
+    assert focus_is_visible(page)
+    page.keyboard.type("modtager")
+    tab_to(page, "e.name === 'password'")
+    page.keyboard.type(flows.PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1, name="Indbakke")).to_be_visible()
+    # The receipt of the case from the test above waits in the group's list.
+    tab_to(page, "e.tagName === 'BUTTON' && e.textContent.includes('Tag opgaven')")
+    assert focus_is_visible(page)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Du har taget opgaven.")
+    tab_to(page, "e.tagName === 'A' && e.closest('#section-mine, [aria-labelledby=\"section-mine\"]') !== null")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bekræft modtagelsen over for underretteren")
+    tab_to(page, "e.name === 'receipt_sent_at'")
+    assert focus_is_visible(page)
