@@ -7,6 +7,7 @@ gets a stricter Content-Security-Policy of its own (it serves JSON and one docum
 from __future__ import annotations
 
 import hashlib
+import hmac
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -56,19 +57,26 @@ def _page_csp() -> str:
 
 
 def _address() -> str:
-    # The client as the WSGI server saw it; behind a proxy, wrap the app in werkzeug's ProxyFix.
+    # The client as the WSGI server saw it (behind proxies: CASEPATH_TRUSTED_PROXIES).
     return request.remote_addr or "unknown"
+
+
+def _keyed_hash(text: str) -> str:
+    # Keyed with the app's secret: a plain hash of an address and a user name could be reversed by
+    # trying every address with a list of user names.
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, text.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def login_key() -> str:
     """Rate-limit key for sign-in attempts: address and user name, hashed so the table holds neither."""
     username = (request.form.get("username") or "").strip().lower()
-    return hashlib.sha256(f"{_address()}|{username}".encode()).hexdigest()[:32]
+    return _keyed_hash(f"{_address()}|{username}")
 
 
 def ip_key() -> str:
     """Rate-limit key per address, hashed."""
-    return hashlib.sha256(_address().encode()).hexdigest()[:32]
+    return _keyed_hash(_address())
 
 
 def configure(app: Flask, settings: Settings, keep: frozenset[str] = frozenset()) -> None:
