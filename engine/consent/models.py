@@ -61,6 +61,8 @@ class Disclosure(Base):
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     task_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     recipient_kind: Mapped[str] = mapped_column(String(32))
+    # Who exactly (an authority, a unit, a named consultant): what a person asking for insight wants to know.
+    recipient_name: Mapped[str] = mapped_column(String(255), default="", server_default="")
     summary: Mapped[str] = mapped_column(Text)
     purpose: Mapped[str] = mapped_column(Text)
     consent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("consents.id"))

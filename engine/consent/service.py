@@ -158,7 +158,8 @@ def record_task_disclosure(
     if problems:
         raise InvalidInput("information cannot be shared without a recorded basis", problems)
     disclosure = Disclosure(
-        case_id=case_id, task_id=task_id, recipient_kind=recipient_kind, summary=summary[:4000],
+        case_id=case_id, task_id=task_id, recipient_kind=recipient_kind,
+        recipient_name=str(data.get("disclosure_recipient_name") or "").strip()[:255], summary=summary[:4000],
         purpose=purpose[:4000], consent_id=consent.id if consent else None,
         legal_exception=exception.key if exception else None,
         justification=str(data.get("disclosure_justification") or "").strip() or None,

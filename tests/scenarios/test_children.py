@@ -210,7 +210,8 @@ def test_full_path_with_security_consultant_police_and_shelter_to_closed(sc):
     SPEC_CACHE._items.clear()  # as after a restart: the specs are parsed again, the saved state is unchanged
 
     sc.do(case, "Task_politi", CASEWORKER, cph(2026, 12, 3, 11), police_agreement="Sikkerhedsalarm og kontaktperson",
-          police_measures=["safety_alarm", "contact_person"], disclosure_consent_id=str(basis["police"].id))
+          police_measures=["safety_alarm", "contact_person"], disclosure_consent_id=str(basis["police"].id),
+          disclosure_recipient_name="Københavns Politi, forebyggelsesafdelingen")
     sc.do(case, "Task_sikkerhedskonsulent", CASEWORKER, cph(2026, 12, 3, 12),
           disclosure_consent_id=str(basis["security_consultant"].id))
     assert sc.ready(case) == ["Task_anbringelse"], "the inclusive join waits for the third branch"
@@ -241,6 +242,7 @@ def test_full_path_with_security_consultant_police_and_shelter_to_closed(sc):
     assert sc.status(case) == "closed"
 
     disclosures = list_disclosures(sc.session, case.id, sc.users[CASEWORKER])
+    assert "Københavns Politi, forebyggelsesafdelingen" in {d.recipient_name for d in disclosures}  # who exactly
     assert sorted(d.recipient_kind for d in disclosures) == [
         "other", "police", "police", "security_consultant", "security_consultant", "security_consultant", "shelter"]
     assert {d.recipient_kind: d.consent_id for d in disclosures if d.consent_id} == {

@@ -38,6 +38,7 @@ class DisclosureSchema(Schema):
     id = fields.UUID()
     task_id = fields.UUID(allow_none=True)
     recipient_kind = fields.String()
+    recipient_name = fields.String()
     summary = fields.String()
     purpose = fields.String()
     consent_id = fields.UUID(allow_none=True)
