@@ -17,7 +17,8 @@ from engine.consent.models import LegalException
 from engine.errors import InvalidInput, NotFound, PermissionDenied
 from engine.users.models import User
 
-_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+KEY_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
+_KEY = re.compile(KEY_PATTERN)
 LIMITS = {"name": 255, "law_reference": 255}
 
 

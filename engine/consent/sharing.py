@@ -51,11 +51,8 @@ def check_properties(properties: Mapping[str, str]) -> list[str]:
 
 
 def possible_recipients(properties: Mapping[str, Any]) -> list[str]:
-    """Every recipient kind the task may disclose to."""
-    kinds = [str(properties["disclosure_recipient"])] if properties.get("disclosure_recipient") else []
-    if properties.get("disclosure_when"):
-        kinds += parse_when(str(properties["disclosure_when"]))[1].values()
-    return list(dict.fromkeys(kinds))
+    """Every recipient kind the task may disclose to, whatever the answers."""
+    return recipients(properties, None)
 
 
 def with_exception_choices(schema: Mapping[str, Any], exceptions: list[Any]) -> dict[str, Any]:
@@ -74,12 +71,15 @@ def with_exception_choices(schema: Mapping[str, Any], exceptions: list[Any]) -> 
     return map_components(schema, change)
 
 
-def recipients(properties: Mapping[str, Any], data: Mapping[str, Any]) -> list[str]:
-    """The recipient kinds this completion discloses to, given the submitted `data`."""
+def recipients(properties: Mapping[str, Any], data: Mapping[str, Any] | None) -> list[str]:
+    """The recipient kinds this completion discloses to, given the submitted `data` (None: every one it may)."""
     kinds = [str(properties["disclosure_recipient"])] if properties.get("disclosure_recipient") else []
     if properties.get("disclosure_when"):
         field, mapping = parse_when(str(properties["disclosure_when"]))
-        chosen = data.get(field)
-        chosen = chosen if isinstance(chosen, list) else [chosen]
-        kinds += [mapping[str(value)] for value in chosen if str(value) in mapping]
+        if data is None:
+            kinds += mapping.values()
+        else:
+            chosen = data.get(field)
+            chosen = chosen if isinstance(chosen, list) else [chosen]
+            kinds += [mapping[str(value)] for value in chosen if str(value) in mapping]
     return list(dict.fromkeys(kinds))

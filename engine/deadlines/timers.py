@@ -68,14 +68,14 @@ def sync_timers(
     known = {(row.task_id, row.due_at) for row in rows}
     fired: list[Timer] = []
     for row in rows:
-        occurrences = _cycle_occurrences(workflow, row, now)
+        task = _task_or_none(workflow, row.task_id)
+        occurrences = _cycle_occurrences(task, row, now)
         if occurrences:
             fired += _fire_cycle(session, case, row, occurrences, now)
             continue
         still = current.get(row.task_id)
         if still is not None and still[1] == row.due_at:
             continue
-        task = _task_or_none(workflow, row.task_id)
         rearmed = still is not None and still[1] > row.due_at  # a cycle moved on to its next occurrence
         if rearmed or (task is not None and task.state in (TaskState.READY, TaskState.COMPLETED)):
             _mark_fired(session, case, row, now)
@@ -104,13 +104,12 @@ def _mark_fired(session: Session, case: Case, row: Timer, now: datetime) -> None
                            "late_seconds": round(row.late_seconds, 3), "rule_key": row.rule_key})
 
 
-def _cycle_occurrences(workflow: BpmnWorkflow, row: Timer, now: datetime) -> list[datetime]:
-    """The occurrences of a cycle timer that fired since `row` was recorded (its own first).
+def _cycle_occurrences(task: SpiffTask | None, row: Timer, now: datetime) -> list[datetime]:
+    """The occurrences of a cycle timer (`task`) that fired since `row` was recorded (its own first).
 
     SpiffWorkflow fires every overdue occurrence of a cycle in one run (after downtime, several);
     the cycle's state says when the next one is due, so the fired ones lie between.
     """
-    task = _task_or_none(workflow, row.task_id)
     value = task._get_internal_data("event_value") if task is not None else None
     if not isinstance(value, dict) or "next" not in value or row.due_at > now:
         return []

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine.expressions import ExpressionError, check_expression, evaluate
+from engine.forms.formjs import MESSAGES
 
 _RULE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_]*)\s*:\s*(.+?)\s*$", re.DOTALL)
-REQUIRED = "Feltet skal udfyldes."
 
 
 def parse_rules(text: str) -> list[tuple[str, str]]:
@@ -46,8 +46,7 @@ def check_rules(text: str) -> list[str]:
 
 
 def _empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str | list) and not value) or (isinstance(value, str) and
-                                                                              not value.strip())
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
 
 
 def missing_fields(properties: Mapping[str, Any], data: Mapping[str, Any]) -> list[dict[str, str]]:
@@ -62,5 +61,5 @@ def missing_fields(properties: Mapping[str, Any], data: Mapping[str, Any]) -> li
         except ExpressionError:
             applies = False  # a condition on an answer not given does not apply
         if applies and _empty(data.get(field)):
-            problems.append({"field": field, "message": REQUIRED})
+            problems.append({"field": field, "message": MESSAGES["required"]})
     return problems

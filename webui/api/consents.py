@@ -136,7 +136,7 @@ def list_legal_exceptions() -> ResponseReturnValue:
 class LegalExceptionSchema(Schema):
     """A legal basis for sharing without consent."""
 
-    key = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$"))
+    key = fields.String(required=True, validate=validate.Regexp(exceptions.KEY_PATTERN))
     name = fields.String(required=True, validate=validate.Length(min=1, max=255))
     law_reference = fields.String(load_default="", validate=validate.Length(max=255))
     active = fields.Boolean(load_default=True)
