@@ -83,6 +83,24 @@ def test_json_endpoints_need_the_csrf_token(client, people):
     assert _json(client, "POST", "/processer/underretning_boern/kontrol", body, token).status_code == 200
 
 
+def test_lane_group_endpoint_refuses_bad_input_and_changes_nothing(client, db_session, people):
+    from engine.process_models.lanes import lane_groups
+
+    login(client, "leder1")
+    token = csrf_token(client, "/processer")
+    bad = _json(client, "POST", "/processer/lanegrupper", {"lane": "Teamleder", "group": "bagere"}, token)
+    assert bad.status_code == 422 and "bagere" in bad.get_json()["error"]
+    assert _json(client, "POST", "/processer/lanegrupper", [], token).status_code == 422
+    assert lane_groups(db_session)["Teamleder"] == "teamleder"
+    good = _json(client, "POST", "/processer/lanegrupper", {"lane": "Teamleder", "group": "admin"}, token)
+    assert good.status_code == 200 and good.get_json()["lanes"]["Teamleder"] == "admin"
+    post(client, "/log-ud")
+    login(client, "raadgiver1")
+    refused = _json(client, "POST", "/processer/lanegrupper", {"lane": "Teamleder", "group": "teamleder"},
+                    csrf_token(client, "/profil"))
+    assert refused.status_code == 403
+
+
 def test_save_check_and_deploy_a_draft(client, db_session, people):
     login(client, "leder1")
     token = csrf_token(client, "/processer")
