@@ -121,8 +121,13 @@ def get_case(session: Session, case_id: UUID, user: User | None) -> Case:
 
 
 def lock_case(session: Session, case_id: UUID) -> Case:
-    """Load a case for a change, row-locked on PostgreSQL (SQLite serialises writers anyway)."""
-    case = session.scalar(select(Case).where(Case.id == case_id).with_for_update(of=Case))
+    """Load a case for a change, row-locked on PostgreSQL (SQLite serialises writers anyway).
+
+    The lock is FOR NO KEY UPDATE: it serialises changes of the case, yet lets other transactions
+    insert rows that point at it (events, access log). A plain FOR UPDATE blocks their foreign-key
+    checks, and a claim (task row, then event) racing a completion (case, then task row) deadlocks.
+    """
+    case = session.scalar(select(Case).where(Case.id == case_id).with_for_update(of=Case, key_share=True))
     if case is None:
         raise NotFound("no such case")
     return case

@@ -56,7 +56,7 @@ def _lock_case(session: Session, case_id: UUID) -> Case | None:
     """Lock the case before its timers, the order a completion takes them (case, then timers), so the
     two cannot deadlock; on PostgreSQL a case held by a request or another worker is skipped (None)
     and its timers fire at the next sweep."""
-    query = select(Case).where(Case.id == case_id).with_for_update(of=Case, skip_locked=True)
+    query = select(Case).where(Case.id == case_id).with_for_update(of=Case, skip_locked=True, key_share=True)
     return session.scalar(query)
 
 
