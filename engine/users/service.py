@@ -14,6 +14,7 @@ from engine.errors import InvalidInput, NotFound
 from engine.users.models import ApiToken, Group, User
 
 TOKEN_PREFIX = "cp_"  # noqa: S105 - a public prefix, not a secret
+PREFIX_LENGTH = 10  # stored in clear, so operators can name a token without having it
 _hasher = PasswordHasher()
 
 
@@ -84,7 +85,7 @@ def create_token(session: Session, username: str) -> str:
     """Issue a new personal API token for `username`, commit, and return it (shown once)."""
     user = get_user(session, username)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_hash=hash_token(token), prefix=token[:10]))
+    session.add(ApiToken(user_id=user.id, token_hash=hash_token(token), prefix=token[:PREFIX_LENGTH]))
     session.commit()
     return token
 

@@ -111,16 +111,22 @@ def _demo_passwords(output: str) -> dict[str, str]:
     return {w[0]: w[w.index("password") + 1] for w in words}
 
 
-def _password_works(env, username: str, password: str) -> bool:
+def _in_database(env, read):
+    """`read(session)` on the CLI's database, as the operator's commands left it."""
     from engine.db import make_engine, make_session_factory
-    from engine.users.service import check_password, get_user
 
     engine = make_engine(env["DATABASE_URL"])
     try:
         with make_session_factory(engine)() as session:
-            return check_password(get_user(session, username), password)
+            return read(session)
     finally:
         engine.dispose()
+
+
+def _password_works(env, username: str, password: str) -> bool:
+    from engine.users.service import check_password, get_user
+
+    return _in_database(env, lambda session: check_password(get_user(session, username), password))
 
 
 def test_an_operator_sets_a_new_password(env):
@@ -159,3 +165,39 @@ def test_demo_serves_the_app_as_the_readme_says(env):
         server.terminate()
         output, _ = server.communicate(timeout=10)
     assert "modtager" in output and "password" in output
+
+
+def _token_works(env, token: str) -> bool:
+    from engine.users.service import user_for_token
+
+    return _in_database(env, lambda session: user_for_token(session, token) is not None)
+
+
+def test_an_operator_handles_a_leaver_and_a_leaked_token(env):
+    cp(env, "db", "upgrade")
+    cp(env, "users", "create", "root", "--email", "root@example.invalid", "--group", "admin")
+    cp(env, "users", "create", "anna", "--email", "anna@example.invalid", "--group", "modtagerteam")
+    first = cp(env, "tokens", "create", "anna").stdout.strip().splitlines()[-1]
+    second = cp(env, "tokens", "create", "anna").stdout.strip().splitlines()[-1]
+
+    listed = cp(env, "tokens", "list", "anna").stdout
+    assert first[:10] in listed and second[:10] in listed and first not in listed
+    assert cp(env, "tokens", "revoke", "anna", check=False).returncode == 2  # neither a prefix nor --all
+    assert cp(env, "tokens", "revoke", "anna", "cp_zzzzzzz", check=False).returncode == 1
+    assert "revoked 1 tokens" in cp(env, "tokens", "revoke", "anna", first[:10]).stdout
+    assert not _token_works(env, first) and _token_works(env, second)
+    assert "revoked" in cp(env, "tokens", "list", "anna").stdout
+
+    moved = cp(env, "users", "groups", "anna", "--add", "raadgiver-voksen", "--remove", "modtagerteam").stdout
+    assert "anna is in raadgiver-voksen" in moved
+    assert cp(env, "users", "groups", "anna", check=False).returncode == 2
+    assert "held tasks" in cp(env, "users", "deactivate", "anna").stdout
+    assert not _token_works(env, second)
+    lines = {line.split()[0]: line.split()[1:] for line in cp(env, "users", "list").stdout.splitlines()}
+    assert lines["anna"] == ["deactivated", "raadgiver-voksen"] and lines["root"] == ["active", "admin"]
+    cp(env, "users", "activate", "anna")
+    assert _token_works(env, second)
+
+    last = cp(env, "users", "deactivate", "root", check=False)
+    assert last.returncode == 1 and "last active administrator" in last.stderr
+    assert cp(env, "users", "deactivate", "ghost", check=False).returncode == 1

@@ -10,6 +10,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 def init_app(app: Flask) -> None:
     """Register the API blueprint and the JSON error handlers."""
     from webui.api import (  # noqa: F401 - importing registers the routes
+        accounts,
         admin,
         cases,
         consents,

@@ -11,6 +11,7 @@ from flask import render_template
 from flask.typing import ResponseReturnValue
 
 from webui.api import bp
+from webui.api.accounts import AccountSchema, AccountUpdateSchema, TokenSchema
 from webui.api.admin import OutboxItemSchema
 from webui.api.consents import ConsentSchema, DisclosureSchema, LegalExceptionSchema, SafeContactSchema
 from webui.api.deadlines import DeadlineRuleSchema, DeadlineRuleUpdateSchema
@@ -39,6 +40,7 @@ ERRORS = {
 TASK_ID = [{"name": "task_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}]
 RULE_KEY = [{"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}]
 CASE_ID = [{"name": "case_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}]
+USER_ID = [{"name": "user_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}]
 VERSION_PATH = [{"name": "key", "in": "path", "required": True, "schema": {"type": "string"}},
                 {"name": "version", "in": "path", "required": True, "schema": {"type": "integer"}}]
 
@@ -72,6 +74,18 @@ OPERATIONS: list[tuple[str, str, str, str | None, str | None, list[dict[str, Any
     ("/me", "get", "The signed-in user's e-mail address, locale and reminder digest", None, "Me", [], ("401",)),
     ("/me", "patch", "Change the own e-mail address, locale (da/en) or digest (on/off, hour 0-23 Danish time)",
      "MeUpdate", "Me", [], ("401", "422")),
+    ("/admin/users", "get", "Every user with access state and groups (administrators)", None, "Account", [],
+     ("401", "403")),
+    ("/admin/users/{user_id}", "patch", "Deactivate or activate a user, add and remove groups; tasks the user held "
+     "(all on deactivation, else those of left groups) go back to their groups (administrators)",
+     "AccountUpdate", "Account", USER_ID, ("401", "403", "404", "422")),
+    ("/admin/users/{user_id}/tokens", "get", "A user's API tokens by prefix (administrators)", None, "Token",
+     USER_ID, ("401", "403", "404")),
+    ("/admin/users/{user_id}/tokens", "delete", "Revoke every API token of a user (administrators)", None, None,
+     USER_ID, ("401", "403", "404")),
+    ("/me/tokens", "get", "The own API tokens by prefix", None, "Token", [], ("401",)),
+    ("/me/tokens/{prefix}", "delete", "Revoke one of the own API tokens by its first characters", None, None,
+     [{"name": "prefix", "in": "path", "required": True, "schema": {"type": "string"}}], ("401", "404", "422")),
     ("/admin/outbox", "get", "Outbox mails by state (default failed), without bodies; administrators",
      None, "OutboxItem", [{"name": n, "in": "query", "schema": {"type": "string"}}
                           for n in ("state", "page", "per_page")], ("401", "403", "422")),
@@ -128,7 +142,8 @@ def build_spec() -> dict[str, Any]:
         "Assign": AssignSchema, "ProcessVersion": ProcessVersionSchema, "Error": ErrorSchema,
     }.items():
         spec.components.schema(name, schema=schema)
-    for name, schema in {"Me": MeSchema, "MeUpdate": MeUpdateSchema, "OutboxItem": OutboxItemSchema}.items():
+    for name, schema in {"Me": MeSchema, "MeUpdate": MeUpdateSchema, "OutboxItem": OutboxItemSchema,
+                         "Account": AccountSchema, "AccountUpdate": AccountUpdateSchema, "Token": TokenSchema}.items():
         spec.components.schema(name, schema=schema)
     for name, schema in {"ProcessValidation": ValidationResultSchema, "MigrationRequest": MigrationRequestSchema,
                          "MigrationResult": MigrationResultSchema}.items():

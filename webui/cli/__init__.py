@@ -13,14 +13,15 @@ from sqlalchemy.orm import Session
 
 from engine.bpmn import BpmnValidationError
 from engine.clock import system_clock
-from engine.config import ConfigError, Settings
+from engine.config import Settings
 from engine.db import make_engine, make_session_factory
 from engine.deadlines.worker import sweep
 from engine.errors import DomainError
 from engine.migrate import upgrade
 from engine.process_models.service import deploy as deploy_file
-from engine.setup import configure
 from engine.users import service as users
+from webui.cli.accounts import tokens_group, users_group
+from webui.cli.base import load_settings, open_session
 
 DEMO_USERS = [
     ("modtager", "modtagerteam"),
@@ -30,20 +31,7 @@ DEMO_USERS = [
     ("vidensperson", "vidensperson"),
     ("admin", "admin"),
 ]
-WORKFLOWS_DIR = Path(__file__).resolve().parent.parent / "workflows"
-
-
-def _settings() -> Settings:
-    try:
-        settings = Settings.from_env()
-        configure(settings)
-        return settings
-    except (ConfigError, DomainError) as exc:
-        raise click.ClickException(getattr(exc, "message", str(exc))) from exc
-
-
-def _session() -> Session:
-    return make_session_factory(make_engine(_settings().database_url))()
+WORKFLOWS_DIR = Path(__file__).resolve().parents[2] / "workflows"
 
 
 @click.group()
@@ -59,7 +47,7 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Create or upgrade the schema to the newest migration."""
-    engine = make_engine(_settings().database_url)
+    engine = make_engine(load_settings().database_url)
     upgrade(engine)
     engine.dispose()
     click.echo("database is up to date")
@@ -78,7 +66,7 @@ def _bpmn_files(paths: tuple[str, ...]) -> Iterator[Path]:
 
 def _deploy_paths(session: Session, paths: tuple[str, ...], comment: str) -> bool:
     """Deploy every file; print one line per process; return False when any file was refused."""
-    settings = _settings()
+    settings = load_settings()
     ok = True
     # Called processes first, so call activities resolve to what this same command deploys.
     files = sorted(_bpmn_files(paths), key=lambda p: b"callActivity" in p.read_bytes())
@@ -105,68 +93,9 @@ def _deploy_paths(session: Session, paths: tuple[str, ...], comment: str) -> boo
 @click.option("--comment", default="", help="Why this version was deployed.")
 def deploy(paths: tuple[str, ...], comment: str) -> None:
     """Deploy BPMN files, or every .bpmn file in folders, with the forms in the `forms/` folder beside them."""
-    with _session() as session:
+    with open_session() as session:
         if not _deploy_paths(session, paths, comment):
             sys.exit(1)
-
-
-@main.group("users")
-def users_group() -> None:
-    """User accounts."""
-
-
-@users_group.command("create")
-@click.argument("username")
-@click.option("--email", required=True)
-@click.option("--group", "groups", multiple=True, required=True, help="Group key; repeat for several.")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def users_create(username: str, email: str, groups: tuple[str, ...], password_stdin: bool) -> None:
-    """Create a user in one or more groups (groups are created on first use)."""
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
-    if password_stdin and not password:
-        raise click.ClickException("no password on standard input")
-    with _session() as session:
-        try:
-            users.create_user(session, username, email, list(groups), password)
-        except DomainError as exc:
-            raise click.ClickException(exc.message) from exc
-    click.echo(f"created user {username} in {', '.join(groups)}")
-
-
-@users_group.command("set-password")
-@click.argument("username")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def users_set_password(username: str, password_stdin: bool) -> None:
-    """Give a user a new password: read from standard input, or generated and printed as the last line."""
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else secrets.token_urlsafe(12)
-    if not password:
-        raise click.ClickException("no password on standard input")
-    with _session() as session:
-        try:
-            users.set_password(session, username, password)
-        except DomainError as exc:
-            raise click.ClickException(exc.message) from exc
-    click.echo(f"new password for {username} is set")
-    if not password_stdin:
-        click.echo(password)
-
-
-@main.group("tokens")
-def tokens_group() -> None:
-    """Personal API tokens."""
-
-
-@tokens_group.command("create")
-@click.argument("username")
-def tokens_create(username: str) -> None:
-    """Issue a personal API token; it is printed once, as the last line."""
-    with _session() as session:
-        try:
-            token = users.create_token(session, username)
-        except DomainError as exc:
-            raise click.ClickException(exc.message) from exc
-    click.echo(f"new API token for {username} (store it now; it is not shown again):")
-    click.echo(token)
 
 
 @main.command()
@@ -178,7 +107,7 @@ def run(host: str, port: int, no_worker: bool) -> None:
     from engine.worker import start_worker
     from webui import create_app
 
-    settings = _settings()
+    settings = load_settings()
     app = create_app(settings)
     if not no_worker:
         start_worker(app.extensions["casepath.sessions"], settings, blocking=False)
@@ -207,7 +136,7 @@ def worker(once: bool, now_text: str | None) -> None:
     from engine.notifications import reminders
     from engine.notifications.outbox import send_pending
 
-    settings = _settings()
+    settings = load_settings()
     now = _parse_now(now_text, settings)
     if now is not None and not once:
         raise click.ClickException("--now only works with --once")
@@ -236,7 +165,7 @@ def worker(once: bool, now_text: str | None) -> None:
 @click.option("--no-run", is_flag=True, help="Set up the demo data and exit.")
 def demo(host: str, port: int, no_run: bool) -> None:
     """Local demo: upgrade the database, create one user per role, deploy workflows/, run."""
-    settings = _settings()
+    settings = load_settings()
     if not settings.is_development:
         raise click.ClickException("the demo is for local use only: set CASEPATH_ENV=development")
     engine = make_engine(settings.database_url)
@@ -257,3 +186,7 @@ def demo(host: str, port: int, no_run: bool) -> None:
     if not no_run:
         click.echo(f"casepath runs at http://{host}:{port}/ (API docs: /api/v1/docs)")
         run.callback(host=host, port=port, no_worker=False)  # type: ignore[misc]
+
+
+main.add_command(users_group)
+main.add_command(tokens_group)

@@ -1,0 +1,163 @@
+"""`casepath users ...` and `casepath tokens ...`: accounts for operators and scripts."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import click
+
+from engine.errors import DomainError
+from engine.users import accounts
+from engine.users import service as users
+from webui.cli.base import load_settings, open_session
+
+
+def _fail(exc: DomainError) -> click.ClickException:
+    return click.ClickException(exc.message)
+
+
+@click.group("users")
+def users_group() -> None:
+    """User accounts."""
+
+
+@users_group.command("create")
+@click.argument("username")
+@click.option("--email", required=True)
+@click.option("--group", "groups", multiple=True, required=True, help="Group key; repeat for several.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(username: str, email: str, groups: tuple[str, ...], password_stdin: bool) -> None:
+    """Create a user in one or more groups (groups are created on first use)."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    if password_stdin and not password:
+        raise click.ClickException("no password on standard input")
+    with open_session() as session:
+        try:
+            users.create_user(session, username, email, list(groups), password)
+        except DomainError as exc:
+            raise _fail(exc) from exc
+    click.echo(f"created user {username} in {', '.join(groups)}")
+
+
+@users_group.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_set_password(username: str, password_stdin: bool) -> None:
+    """Give a user a new password: read from standard input, or generated and printed as the last line."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else secrets.token_urlsafe(12)
+    if not password:
+        raise click.ClickException("no password on standard input")
+    with open_session() as session:
+        try:
+            users.set_password(session, username, password)
+        except DomainError as exc:
+            raise _fail(exc) from exc
+    click.echo(f"new password for {username} is set")
+    if not password_stdin:
+        click.echo(password)
+
+
+@click.group("tokens")
+def tokens_group() -> None:
+    """Personal API tokens."""
+
+
+@tokens_group.command("create")
+@click.argument("username")
+def tokens_create(username: str) -> None:
+    """Issue a personal API token; it is printed once, as the last line."""
+    with open_session() as session:
+        try:
+            token = users.create_token(session, username)
+        except DomainError as exc:
+            raise _fail(exc) from exc
+    click.echo(f"new API token for {username} (store it now; it is not shown again):")
+    click.echo(token)
+
+
+@users_group.command("list")
+def users_list() -> None:
+    """Every user: name, access (active or deactivated) and groups."""
+    with open_session() as session:
+        for user in accounts.list_users(session):
+            state = "active" if user.active else "deactivated"
+            click.echo(f"{user.username:<24} {state:<12} {', '.join(sorted(user.group_keys))}")
+
+
+@users_group.command("deactivate")
+@click.argument("username")
+def users_deactivate(username: str) -> None:
+    """Take a user's access away at once (web sessions and API tokens); their tasks go back to their groups."""
+    with open_session() as session:
+        try:
+            change = accounts.update_account(session, users.get_user(session, username), active=False)
+        except DomainError as exc:
+            raise _fail(exc) from exc
+    click.echo(f"{username} is deactivated; {change.released_tasks} held tasks went back to their groups")
+
+
+@users_group.command("activate")
+@click.argument("username")
+def users_activate(username: str) -> None:
+    """Give a deactivated user access again."""
+    with open_session() as session:
+        try:
+            accounts.update_account(session, users.get_user(session, username), active=True)
+        except DomainError as exc:
+            raise _fail(exc) from exc
+    click.echo(f"{username} is active")
+
+
+@users_group.command("groups")
+@click.argument("username")
+@click.option("--add", "add", multiple=True, help="Group key to join (created on first use); repeat for several.")
+@click.option("--remove", "remove", multiple=True, help="Group key to leave; repeat for several.")
+def users_groups(username: str, add: tuple[str, ...], remove: tuple[str, ...]) -> None:
+    """Move a user between groups; tasks held in a group they leave go back to that group."""
+    if not add and not remove:
+        raise click.UsageError("give --add GROUP or --remove GROUP")
+    with open_session() as session:
+        try:
+            change = accounts.update_account(session, users.get_user(session, username), add=add, remove=remove)
+        except DomainError as exc:
+            raise _fail(exc) from exc
+        groups = ", ".join(sorted(change.user.group_keys))
+    click.echo(f"{username} is in {groups}; {change.released_tasks} held tasks went back to their groups")
+
+
+@tokens_group.command("list")
+@click.argument("username")
+def tokens_list(username: str) -> None:
+    """The user's tokens by their first characters, with when they were issued and revoked (Danish time)."""
+    zone = ZoneInfo(load_settings().timezone)
+
+    def shown(moment: datetime | None) -> str:
+        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+    with open_session() as session:
+        try:
+            tokens = accounts.list_tokens(session, users.get_user(session, username))
+        except DomainError as exc:
+            raise _fail(exc) from exc
+    for token in tokens:
+        state = f"revoked {shown(token.revoked_at)}" if token.revoked_at else "active"
+        click.echo(f"{token.prefix}...  issued {shown(token.created_at)}  {state}")
+
+
+@tokens_group.command("revoke")
+@click.argument("username")
+@click.argument("prefix", required=False)
+@click.option("--all", "revoke_all", is_flag=True, help="Revoke every token of the user.")
+def tokens_revoke(username: str, prefix: str | None, revoke_all: bool) -> None:
+    """Revoke one token (its first characters, as `tokens list` shows them, or the whole token) or --all."""
+    if bool(prefix) == revoke_all:
+        raise click.UsageError("give either a token prefix or --all")
+    with open_session() as session:
+        try:
+            count = accounts.revoke_tokens(session, users.get_user(session, username), prefix)
+        except DomainError as exc:
+            raise _fail(exc) from exc
+    click.echo(f"revoked {count} tokens of {username}")
