@@ -24,6 +24,10 @@ from engine.users.service import PREFIX_LENGTH, get_or_create_group, hash_token
 ADMIN_GROUP = "admin"
 
 
+class LastAdministrator(InvalidInput):
+    """The change would leave no active administrator."""
+
+
 @dataclass(frozen=True)
 class AccountChange:
     """What an account change did: the user, and how many held tasks went back to their groups."""
@@ -42,6 +46,11 @@ def list_users(session: Session, actor: User | None = None) -> list[User]:
     """Every user, by username."""
     require_admin(actor)
     return list(session.scalars(select(User).order_by(User.username)))
+
+
+def list_groups(session: Session) -> list[Group]:
+    """Every group, by key."""
+    return list(session.scalars(select(Group).order_by(Group.key)))
 
 
 def user_by_id(session: Session, user_id: UUID) -> User:
@@ -86,7 +95,9 @@ def update_account(
     if user.active and ADMIN_GROUP in user.group_keys and (deactivating or ADMIN_GROUP in remove):
         _lock_admin_group(session)  # two admins removing each other must not both succeed
         if _active_admins(session) <= 1:
-            raise InvalidInput("the last active administrator must stay an active administrator")
+            raise LastAdministrator("the last active administrator must stay an active administrator",
+                                    [{"field": "active" if deactivating else "remove_groups",
+                                      "message": "the last active administrator"}])
     now = clock()
     released = 0
     if add or remove:

@@ -15,6 +15,7 @@ def init_app(app: Flask, settings: Settings, keep: frozenset[str] = frozenset())
     """
     from webui.ui import (
         admin_rules,
+        admin_users,
         auth,
         caseforms,
         cases,
@@ -38,7 +39,7 @@ def init_app(app: Flask, settings: Settings, keep: frozenset[str] = frozenset())
     filters.install(app)
     app.jinja_env.globals["safe_contact_label"] = caseforms.safe_contact_label
     for blueprint in (auth.bp, inbox.bp, tasks.bp, referral.bp, cases.bp, profile.bp, processes.bp, modeler.bp,
-                      forms_editor.bp, process_migration.bp, admin_rules.bp):
+                      forms_editor.bp, process_migration.bp, admin_rules.bp, admin_users.bp):
         app.register_blueprint(blueprint)
     errors.install_routing_errors(app)
 
