@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +18,7 @@ from engine.users.models import User
 
 ADMIN_GROUPS = ("admin",)
 EDITABLE = ("name", "law_reference", "amount", "unit", "description")
-RuleSnapshot = dict[str, tuple[int, str]]
+RuleSnapshot = Mapping[str, tuple[int, str]]
 
 
 def make_calendar(extra_closed_days: str, timezone: str = "Europe/Copenhagen") -> DanishCalendar:
@@ -60,10 +60,33 @@ def get_rule(session: Session, key: str) -> DeadlineRule:
     return rule
 
 
+class _RulesOnFirstUse(Mapping[str, tuple[int, str]]):
+    """The rules, read from the session when a diagram first asks for one: most steps of a case
+    evaluate no deadline, and a query per step adds up."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._rules: dict[str, tuple[int, str]] | None = None
+
+    def _loaded(self) -> dict[str, tuple[int, str]]:
+        if self._rules is None:
+            self._rules = {key: (amount, unit) for key, amount, unit in
+                           self._session.execute(select(DeadlineRule.key, DeadlineRule.amount, DeadlineRule.unit))}
+        return self._rules
+
+    def __getitem__(self, key: str) -> tuple[int, str]:
+        return self._loaded()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+
 def snapshot(session: Session) -> RuleSnapshot:
-    """(amount, unit) of every rule: what timers created now will use."""
-    return {key: (amount, unit) for key, amount, unit in
-            session.execute(select(DeadlineRule.key, DeadlineRule.amount, DeadlineRule.unit))}
+    """(amount, unit) of every rule, as timers created in this transaction will use them."""
+    return _RulesOnFirstUse(session)
 
 
 def compute_due(calendar: DanishCalendar, amount: int, unit: str, start: datetime) -> datetime:
