@@ -96,6 +96,19 @@ def service(app, headers: dict[str, str], rounds: int) -> list[float]:
     return samples
 
 
+def floor(app, headers: dict[str, str], rounds: int) -> list[float]:
+    """The least any API call costs: an authenticated GET /api/v1/me (token check, Flask, JSON), no
+    engine and no write. Context for the ratio, not part of the goal."""
+    client = app.test_client()
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        response = client.get("/api/v1/me", headers=headers)
+        samples.append(time.perf_counter() - start)
+        assert response.status_code == 200
+    return samples
+
+
 def store_cases(app, count: int) -> None:
     """Open `count` cases through the service (not timed)."""
     factory = make_session_factory(app.extensions["casepath.engine"])
@@ -133,6 +146,7 @@ def main() -> None:
             label = "(b)" if index == 0 else "(c)"
             app, headers = prepare(url)
             service(app, headers, 10)  # warm the spec cache and connections
+            report(f"    floor on {name}: GET /api/v1/me, no engine", floor(app, headers, opts.rounds * 3), base)
             report(f"{label} service on {name}, empty database", service(app, headers, opts.rounds), base)
             started = time.perf_counter()
             store_cases(app, opts.stored)
