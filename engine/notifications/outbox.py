@@ -103,7 +103,10 @@ class SendResult:
 
 
 def _still_wanted(session: Session, row: OutboxMail) -> bool:
-    """A mail about a task is dropped once the task is done, cancelled or given to someone else."""
+    """A mail is dropped once its recipient is deactivated (a leaver gets nothing more), or, about a
+    task, once the task is done, cancelled or given to someone else."""
+    if not can_receive(session.get(User, row.user_id)):
+        return False
     if row.task_id is None:
         return True
     task = session.get(Task, row.task_id)

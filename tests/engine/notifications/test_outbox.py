@@ -154,3 +154,16 @@ def test_an_untrusted_certificate_or_a_wrong_password_sends_nothing(world, at, c
         assert "s3cret" not in error and "wrong" not in error
     finally:
         server.stop()
+
+
+def test_a_leaver_deactivated_after_the_mail_was_queued_gets_nothing(world, at):
+    from engine.notifications.models import SKIPPED
+    from engine.users.accounts import update_account
+    from engine.users.service import get_user
+
+    _queue_two(world, at)
+    update_account(world.session, get_user(world.session, "anna"), active=False)
+    result = world.send(at(REMIND_AT))
+    assert (result.sent, result.skipped) == (1, 1)
+    assert world.server.to("anna@kommune.example") == [] and len(world.server.to("bo@kommune.example")) == 1
+    assert sorted(row.state for row in world.outbox()) == sorted([SENT, SKIPPED])
