@@ -58,6 +58,20 @@ def create_database(backend: str, tmp_dir: Path, name: str) -> Database:
     return Database(backend, url, engine)
 
 
+@pytest.fixture
+def throwaway_postgres(tmp_path: Path) -> Iterator[Database]:
+    """A fresh migrated PostgreSQL database of its own, for tests that commit from several
+    connections at once (held locks, racing transactions); dropped afterwards."""
+    server = require_postgres()
+    name = f"cp_{uuid.uuid4().hex[:10]}"
+    db = create_database("postgresql", tmp_path, name)
+    try:
+        yield db
+    finally:
+        db.engine.dispose()
+        pgserver.drop_database(server, name)
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     """One migrated database per backend for the whole run."""

@@ -91,7 +91,7 @@ def test_state_survives_a_restart(fresh, tmp_path):
     assert second.post(f"/api/v1/tasks/{task['id']}/complete", headers=rec).get_json()["tasks"][0]["bpmn_id"] == "t3"
 
 
-def test_a_claim_does_not_wait_for_a_completion_holding_the_case(tmp_path):
+def test_a_claim_does_not_wait_for_a_completion_holding_the_case(throwaway_postgres):
     """A completion locks the case, then updates its task; a claim updates the task, then records a
     case event. Had the case lock also blocked the event's foreign-key check, the two would deadlock
     on PostgreSQL. The claim must go through while the case is held."""
@@ -100,25 +100,17 @@ def test_a_claim_does_not_wait_for_a_completion_holding_the_case(tmp_path):
     from engine.cases.service import lock_case, open_case
     from engine.process_models.service import deploy
     from engine.tasks.service import claim
-    from tests.conftest import require_postgres
 
-    server = require_postgres()
-    name = f"cp_{uuid.uuid4().hex[:10]}"
-    db = create_database("postgresql", tmp_path, name)
-    try:
-        factory = make_session_factory(db.engine)
-        with factory() as session:
-            user = create_user(session, "rec", "rec@example.invalid", ["modtagerteam", "teamleder"])
-            deploy(session, (DATA / "review.bpmn").read_bytes(), actor=user)
-            opened = open_case(session, "review", {}, user)
-            case_id, task_id = opened.case.id, opened.tasks[0].id
-        with factory() as completion:
-            lock_case(completion, case_id)  # held, as during a completion
-            with factory() as other:
-                other.execute(text("SET lock_timeout = '3s'"))
-                task = claim(other, task_id, other.merge(user))
-                assert task.assignee_id == user.id
-            completion.rollback()
-    finally:
-        db.engine.dispose()
-        pgserver.drop_database(server, name)
+    factory = make_session_factory(throwaway_postgres.engine)
+    with factory() as session:
+        user = create_user(session, "rec", "rec@example.invalid", ["modtagerteam", "teamleder"])
+        deploy(session, (DATA / "review.bpmn").read_bytes(), actor=user)
+        opened = open_case(session, "review", {}, user)
+        case_id, task_id = opened.case.id, opened.tasks[0].id
+    with factory() as completion:
+        lock_case(completion, case_id)  # held, as during a completion
+        with factory() as other:
+            other.execute(text("SET lock_timeout = '3s'"))
+            task = claim(other, task_id, other.merge(user))
+            assert task.assignee_id == user.id
+        completion.rollback()

@@ -9,14 +9,9 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from engine.errors import DomainError
 from engine.users import accounts
 from engine.users import service as users
-from webui.cli.base import load_settings, open_session
-
-
-def _fail(exc: DomainError) -> click.ClickException:
-    return click.ClickException(exc.message)
+from webui.cli.base import load_settings, operator_session
 
 
 @click.group("users")
@@ -34,11 +29,8 @@ def users_create(username: str, email: str, groups: tuple[str, ...], password_st
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     if password_stdin and not password:
         raise click.ClickException("no password on standard input")
-    with open_session() as session:
-        try:
-            users.create_user(session, username, email, list(groups), password)
-        except DomainError as exc:
-            raise _fail(exc) from exc
+    with operator_session() as session:
+        users.create_user(session, username, email, list(groups), password)
     click.echo(f"created user {username} in {', '.join(groups)}")
 
 
@@ -50,11 +42,8 @@ def users_set_password(username: str, password_stdin: bool) -> None:
     password = sys.stdin.readline().rstrip("\n") if password_stdin else secrets.token_urlsafe(12)
     if not password:
         raise click.ClickException("no password on standard input")
-    with open_session() as session:
-        try:
-            users.set_password(session, username, password)
-        except DomainError as exc:
-            raise _fail(exc) from exc
+    with operator_session() as session:
+        users.set_password(session, username, password)
     click.echo(f"new password for {username} is set")
     if not password_stdin:
         click.echo(password)
@@ -69,11 +58,8 @@ def tokens_group() -> None:
 @click.argument("username")
 def tokens_create(username: str) -> None:
     """Issue a personal API token; it is printed once, as the last line."""
-    with open_session() as session:
-        try:
-            token = users.create_token(session, username)
-        except DomainError as exc:
-            raise _fail(exc) from exc
+    with operator_session() as session:
+        token = users.create_token(session, username)
     click.echo(f"new API token for {username} (store it now; it is not shown again):")
     click.echo(token)
 
@@ -81,7 +67,7 @@ def tokens_create(username: str) -> None:
 @users_group.command("list")
 def users_list() -> None:
     """Every user: name, access (active or deactivated) and groups."""
-    with open_session() as session:
+    with operator_session() as session:
         for user in accounts.list_users(session):
             state = "active" if user.active else "deactivated"
             click.echo(f"{user.username:<24} {state:<12} {', '.join(sorted(user.group_keys))}")
@@ -91,11 +77,8 @@ def users_list() -> None:
 @click.argument("username")
 def users_deactivate(username: str) -> None:
     """Take a user's access away at once (web sessions and API tokens); their tasks go back to their groups."""
-    with open_session() as session:
-        try:
-            change = accounts.update_account(session, users.get_user(session, username), active=False)
-        except DomainError as exc:
-            raise _fail(exc) from exc
+    with operator_session() as session:
+        change = accounts.update_account(session, users.get_user(session, username), active=False)
     click.echo(f"{username} is deactivated; {change.released_tasks} held tasks went back to their groups")
 
 
@@ -103,11 +86,8 @@ def users_deactivate(username: str) -> None:
 @click.argument("username")
 def users_activate(username: str) -> None:
     """Give a deactivated user access again."""
-    with open_session() as session:
-        try:
-            accounts.update_account(session, users.get_user(session, username), active=True)
-        except DomainError as exc:
-            raise _fail(exc) from exc
+    with operator_session() as session:
+        accounts.update_account(session, users.get_user(session, username), active=True)
     click.echo(f"{username} is active")
 
 
@@ -119,11 +99,8 @@ def users_groups(username: str, add: tuple[str, ...], remove: tuple[str, ...]) -
     """Move a user between groups; tasks held in a group they leave go back to that group."""
     if not add and not remove:
         raise click.UsageError("give --add GROUP or --remove GROUP")
-    with open_session() as session:
-        try:
-            change = accounts.update_account(session, users.get_user(session, username), add=add, remove=remove)
-        except DomainError as exc:
-            raise _fail(exc) from exc
+    with operator_session() as session:
+        change = accounts.update_account(session, users.get_user(session, username), add=add, remove=remove)
         groups = ", ".join(sorted(change.user.group_keys))
     click.echo(f"{username} is in {groups}; {change.released_tasks} held tasks went back to their groups")
 
@@ -137,11 +114,8 @@ def tokens_list(username: str) -> None:
     def shown(moment: datetime | None) -> str:
         return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else "-"
 
-    with open_session() as session:
-        try:
-            tokens = accounts.list_tokens(session, users.get_user(session, username))
-        except DomainError as exc:
-            raise _fail(exc) from exc
+    with operator_session() as session:
+        tokens = accounts.list_tokens(session, users.get_user(session, username))
     for token in tokens:
         state = f"revoked {shown(token.revoked_at)}" if token.revoked_at else "active"
         click.echo(f"{token.prefix}...  issued {shown(token.created_at)}  {state}")
@@ -155,9 +129,6 @@ def tokens_revoke(username: str, prefix: str | None, revoke_all: bool) -> None:
     """Revoke one token (its first characters, as `tokens list` shows them, or the whole token) or --all."""
     if bool(prefix) == revoke_all:
         raise click.UsageError("give either a token prefix or --all")
-    with open_session() as session:
-        try:
-            count = accounts.revoke_tokens(session, users.get_user(session, username), prefix)
-        except DomainError as exc:
-            raise _fail(exc) from exc
+    with operator_session() as session:
+        count = accounts.revoke_tokens(session, users.get_user(session, username), prefix)
     click.echo(f"revoked {count} tokens of {username}")

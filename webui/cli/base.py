@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 from sqlalchemy.orm import Session
 
@@ -24,3 +27,13 @@ def load_settings() -> Settings:
 def open_session() -> Session:
     """A session on the configured database (the caller closes it)."""
     return make_session_factory(make_engine(load_settings().database_url))()
+
+
+@contextmanager
+def operator_session() -> Iterator[Session]:
+    """A session for one command; a refusal from the engine ends the command with its message."""
+    with open_session() as session:
+        try:
+            yield session
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from exc

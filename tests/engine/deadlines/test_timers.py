@@ -178,43 +178,31 @@ def test_a_broken_case_does_not_hold_up_the_timers_after_it(driver, at, monkeypa
     assert driver.sweep(at("2026-11-20T12:00:05+01:00")).failed == 0  # parked, not retried at every sweep
 
 
-def test_a_case_in_use_is_skipped_not_waited_for_on_postgresql(tmp_path, at):
+def test_a_case_in_use_is_skipped_not_waited_for_on_postgresql(throwaway_postgres, at):
     import threading
-    import uuid
 
-    from sqlalchemy import text
-
-    from engine.cases.service import open_case
+    from engine.cases.service import lock_case, open_case
     from engine.db import make_session_factory
     from engine.deadlines.worker import sweep
     from engine.process_models.service import deploy
     from engine.users.service import create_user
-    from tests import pgserver
-    from tests.conftest import create_database, require_postgres
 
-    server = require_postgres()
-    name = f"cp_lock_{uuid.uuid4().hex[:8]}"
-    db = create_database("postgresql", tmp_path, name)
-    try:
-        factory = make_session_factory(db.engine)
-        with factory() as session:
-            user = create_user(session, "drv", "drv@example.invalid", ["modtagerteam", "teamleder"])
-            deploy(session, intermediate("locked", "timeDuration", "PT1H"), actor=user)
-            case = open_case(session, "locked", {}, user, clock=lambda: at(T0)).case
-        due = at("2026-11-20T12:00:00+01:00")
-        with db.engine.connect() as request:  # a web request completing a task holds the case
-            request.execute(text("SELECT id FROM cases WHERE id = :id FOR UPDATE"), {"id": case.id})
-            outcome = []
-            worker = threading.Thread(target=lambda: outcome.append(sweep(factory, clock=lambda: due)))
-            worker.start()
-            worker.join(timeout=30)
-            assert not worker.is_alive(), "the worker waited for the case while holding its timers"
-            assert outcome[0].fired == 0
-            request.rollback()
-        assert sweep(factory, clock=lambda: due).fired == 1  # the next sweep fires it
-    finally:
-        db.engine.dispose()
-        pgserver.drop_database(server, name)
+    factory = make_session_factory(throwaway_postgres.engine)
+    with factory() as session:
+        user = create_user(session, "drv", "drv@example.invalid", ["modtagerteam", "teamleder"])
+        deploy(session, intermediate("locked", "timeDuration", "PT1H"), actor=user)
+        case = open_case(session, "locked", {}, user, clock=lambda: at(T0)).case
+    due = at("2026-11-20T12:00:00+01:00")
+    with factory() as request:  # a web request completing a task holds the case
+        lock_case(request, case.id)
+        outcome = []
+        worker = threading.Thread(target=lambda: outcome.append(sweep(factory, clock=lambda: due)))
+        worker.start()
+        worker.join(timeout=30)
+        assert not worker.is_alive(), "the worker waited for the case while holding its timers"
+        assert outcome[0].fired == 0
+        request.rollback()
+    assert sweep(factory, clock=lambda: due).fired == 1  # the next sweep fires it
 
 
 def test_a_cycle_missed_during_downtime_fires_every_occurrence_once_with_its_lateness(driver, at):
