@@ -14,8 +14,8 @@ from sqlalchemy import ForeignKey, Index, String, Uuid, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine.db import Base, UtcDateTime, utcnow
-from engine.errors import PermissionDenied
 from engine.users.models import User
+from engine.users.permissions import require_admin
 
 READ_CASE = "read_case"
 READ_TASK = "read_task"
@@ -48,8 +48,7 @@ def log_access(session: Session, case_id: UUID, user: User, kind: str, channel: 
 
 def access_log(session: Session, case_id: UUID, actor: User) -> list[CaseAccess]:
     """Who used the case and when, oldest first (administrators, for insight requests)."""
-    if not actor.in_any("admin"):
-        raise PermissionDenied("only administrators may read the access log")
+    require_admin(actor, "read the access log")
     return list(session.scalars(
         select(CaseAccess).where(CaseAccess.case_id == case_id).order_by(CaseAccess.at, CaseAccess.id)
     ))

@@ -14,8 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.consent.models import LegalException
-from engine.errors import InvalidInput, NotFound, PermissionDenied
+from engine.errors import InvalidInput, NotFound
 from engine.users.models import User
+from engine.users.permissions import require_admin
 
 KEY_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 _KEY = re.compile(KEY_PATTERN)
@@ -25,11 +26,6 @@ LIMITS = {"name": 255, "law_reference": 255}
 def all_exceptions(session: Session) -> list[LegalException]:
     """Every entry, active or not, by key."""
     return list(session.scalars(select(LegalException).order_by(LegalException.key)))
-
-
-def _require_admin(actor: User | None) -> None:
-    if actor is not None and not actor.in_any("admin"):
-        raise PermissionDenied("only administrators may change the list of legal bases")
 
 
 def _check(values: dict[str, Any], partial: bool) -> None:
@@ -47,7 +43,7 @@ def _check(values: dict[str, Any], partial: bool) -> None:
 
 def create_exception(session: Session, values: dict[str, Any], actor: User | None) -> LegalException:
     """Add a legal basis (administrators); commit."""
-    _require_admin(actor)
+    require_admin(actor, "change the list of legal bases")
     key = str(values.get("key") or "")
     if not _KEY.match(key):
         raise InvalidInput("the key must be lower-case letters, digits and _",
@@ -65,7 +61,7 @@ def create_exception(session: Session, values: dict[str, Any], actor: User | Non
 
 def update_exception(session: Session, key: str, values: dict[str, Any], actor: User | None) -> LegalException:
     """Change a legal basis (administrators); `active: false` stops its use from now on; commit."""
-    _require_admin(actor)
+    require_admin(actor, "change the list of legal bases")
     entry = session.get(LegalException, key)
     if entry is None:
         raise NotFound("no such legal basis")

@@ -13,10 +13,10 @@ from engine.db import utcnow
 from engine.deadlines.calendar import UNITS, DanishCalendar, parse_extra_closed
 from engine.deadlines.models import DeadlineRule, DeadlineRuleChange
 from engine.deadlines.timer_events import to_instant
-from engine.errors import InvalidInput, NotFound, PermissionDenied
+from engine.errors import InvalidInput, NotFound
 from engine.users.models import User
+from engine.users.permissions import require_admin
 
-ADMIN_GROUPS = ("admin",)
 EDITABLE = ("name", "law_reference", "amount", "unit", "description")
 RuleSnapshot = Mapping[str, tuple[int, str]]
 
@@ -109,8 +109,7 @@ def deadline_function(rules: RuleSnapshot, calendar: DanishCalendar, clock: Call
 
 def update_rule(session: Session, key: str, changes: dict[str, Any], actor: User | None) -> DeadlineRule:
     """Change a rule (administrators), record the change, commit. Running timers keep their due time."""
-    if actor is not None and not actor.in_any(*ADMIN_GROUPS):
-        raise PermissionDenied("only administrators may change deadline rules")
+    require_admin(actor, "change deadline rules")
     rule = get_rule(session, key)
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:

@@ -9,8 +9,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from engine.directory.models import KINDS, DirectoryEntry
-from engine.errors import InvalidInput, NotFound, PermissionDenied
+from engine.errors import InvalidInput, NotFound
 from engine.users.models import User
+from engine.users.permissions import require_admin
 
 FIELDS = ("kind", "region", "name", "organisation", "phone", "email", "notes", "active")
 LIMITS = {"kind": 32, "region": 64, "name": 255, "organisation": 255, "phone": 64, "email": 254, "notes": 4000}
@@ -41,14 +42,9 @@ def _check(values: dict[str, Any], partial: bool) -> None:
         raise InvalidInput("the directory entry is not valid", problems)
 
 
-def _require_admin(actor: User | None) -> None:
-    if actor is not None and not actor.in_any("admin"):
-        raise PermissionDenied("only administrators may change the directory")
-
-
 def create_entry(session: Session, values: dict[str, Any], actor: User | None) -> DirectoryEntry:
     """Add an entry (administrators); commit."""
-    _require_admin(actor)
+    require_admin(actor, "change the directory")
     _check(values, partial=False)
     entry = DirectoryEntry(**values)
     session.add(entry)
@@ -58,7 +54,7 @@ def create_entry(session: Session, values: dict[str, Any], actor: User | None) -
 
 def update_entry(session: Session, entry_id: UUID, values: dict[str, Any], actor: User | None) -> DirectoryEntry:
     """Change an entry (administrators); commit. Setting `active` false hides it."""
-    _require_admin(actor)
+    require_admin(actor, "change the directory")
     entry = session.get(DirectoryEntry, entry_id)
     if entry is None:
         raise NotFound("no such directory entry")

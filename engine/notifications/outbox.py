@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.clock import Clock, system_clock
 from engine.config import Settings
-from engine.errors import InvalidInput, PermissionDenied
+from engine.errors import InvalidInput
 from engine.notifications.context import current_settings, mail_domain
 from engine.notifications.models import (
     ASSIGNMENT,
@@ -39,13 +39,13 @@ from engine.notifications.rendering import locale_of, render_task_mail, task_fac
 from engine.notifications.smtp import MailRejected, OutgoingMail, ServerUnavailable, SmtpSender, build_message
 from engine.tasks.models import READY, Task
 from engine.users.models import User
+from engine.users.permissions import require_admin
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)  # longer than a send can take (connect + data, 30 s timeouts)
 RETRY_WINDOW = timedelta(hours=24)
 FIRST_RETRY = timedelta(minutes=1)
 MAX_RETRY = timedelta(minutes=15)
-ADMIN_GROUPS = ("admin",)
 
 
 def new_message_id(row_id: uuid.UUID, settings: Settings) -> str:
@@ -220,8 +220,7 @@ class OutboxPage:
 
 def list_outbox(session: Session, actor: User, state: str = FAILED, limit: int = 50, offset: int = 0) -> OutboxPage:
     """Outbox rows in `state`, newest first (administrators only)."""
-    if not actor.in_any(*ADMIN_GROUPS):
-        raise PermissionDenied("only administrators may read the outbox")
+    require_admin(actor, "read the outbox")
     if state not in STATES:
         raise InvalidInput("unknown state", [{"field": "state", "message": f"one of {', '.join(STATES)}"}])
     query = select(OutboxMail, User.username).join(User, User.id == OutboxMail.user_id).where(

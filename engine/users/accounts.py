@@ -16,12 +16,11 @@ from sqlalchemy.orm import Session
 
 from engine.cases import events
 from engine.clock import Clock, system_clock
-from engine.errors import InvalidInput, NotFound, PermissionDenied
+from engine.errors import InvalidInput, NotFound
 from engine.tasks.models import READY, Task
 from engine.users.models import ApiToken, Group, User, user_groups
+from engine.users.permissions import ADMIN_GROUP, require_admin
 from engine.users.service import PREFIX_LENGTH, get_or_create_group, hash_token
-
-ADMIN_GROUP = "admin"
 
 
 class LastAdministrator(InvalidInput):
@@ -36,15 +35,9 @@ class AccountChange:
     released_tasks: int
 
 
-def require_admin(actor: User | None) -> None:
-    """Accounts are administered by admins; `actor` None is an operator at the command line."""
-    if actor is not None and not actor.in_any(ADMIN_GROUP):
-        raise PermissionDenied("only administrators may administer accounts")
-
-
 def list_users(session: Session, actor: User | None = None) -> list[User]:
     """Every user, by username."""
-    require_admin(actor)
+    require_admin(actor, "administer accounts")
     return list(session.scalars(select(User).order_by(User.username)))
 
 
@@ -78,7 +71,7 @@ def update_account(
     left group otherwise. Groups to join are created on first use. The last active administrator
     can neither be switched off nor leave `admin`, so nobody is locked out of administration.
     """
-    require_admin(actor)
+    require_admin(actor, "administer accounts")
     both = set(add) & set(remove)
     if both:
         raise InvalidInput(f"a group cannot be both added and removed: {', '.join(sorted(both))}",

@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from engine.users import accounts
 from engine.users.models import User
+from engine.users.permissions import require_admin
 from webui.api import bp
 from webui.api.auth import current_user, token_required
 from webui.api.cases import json_body
@@ -57,7 +58,7 @@ _tokens = TokenSchema(many=True)
 
 
 def _admin_target(user_id: UUID) -> User:
-    accounts.require_admin(current_user())
+    require_admin(current_user(), "administer accounts")
     return accounts.user_by_id(get_session(), user_id)
 
 

@@ -15,7 +15,7 @@ from flask_login import login_required
 
 from engine.deadlines import rules
 from engine.deadlines.calendar import UNITS
-from engine.errors import PermissionDenied
+from engine.users.permissions import require_admin
 from webui.database import get_session
 from webui.ui import errors
 from webui.ui.auth import me
@@ -34,8 +34,7 @@ def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(view)
     @login_required
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not me().in_any(*rules.ADMIN_GROUPS):
-            raise PermissionDenied("only administrators may change deadline rules")
+        require_admin(me(), "use the administration pages")
         return view(*args, **kwargs)
 
     return wrapper
