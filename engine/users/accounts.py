@@ -6,6 +6,7 @@ must not sit unseen in their name: they go back to their group's queue, each wit
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +22,9 @@ from engine.tasks.models import READY, Task
 from engine.users.models import ApiToken, Group, User, user_groups
 from engine.users.permissions import ADMIN_GROUP, require_admin
 from engine.users.service import PREFIX_LENGTH, get_or_create_group, hash_token
+
+GROUP_KEY_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}\Z"  # the keys lanes and candidateGroups use
+_GROUP_KEY = re.compile(GROUP_KEY_PATTERN)
 
 
 class LastAdministrator(InvalidInput):
@@ -72,6 +76,10 @@ def update_account(
     can neither be switched off nor leave `admin`, so nobody is locked out of administration.
     """
     require_admin(actor, "administer accounts")
+    malformed = [key for key in add if not _GROUP_KEY.match(key)]
+    if malformed:
+        raise InvalidInput(f"not a group key: {', '.join(malformed)}",
+                           [{"field": "add_groups", "message": "a-z, 0-9, - and _, at most 64 characters"}])
     both = set(add) & set(remove)
     if both:
         raise InvalidInput(f"a group cannot be both added and removed: {', '.join(sorted(both))}",
@@ -96,6 +104,7 @@ def update_account(
     if add or remove:
         user.groups = kept + [get_or_create_group(session, key) for key in dict.fromkeys(add)
                               if key not in user.group_keys]
+    if remove:
         released += _release_tasks(session, user, set(remove), actor, now, "brugeren har forladt gruppen")
     if deactivating:
         user.active = False
@@ -126,8 +135,6 @@ def _release_tasks(
     """Give the READY tasks `user` holds (in `groups`, or all) back to their groups, with events."""
     query = select(Task).where(Task.assignee_id == user.id, Task.state == READY)
     if groups is not None:
-        if not groups:
-            return 0
         query = query.where(Task.candidate_group.in_(groups))
     # Row locks: a completion racing us either finished first (the task is no longer READY and the
     # locked re-read leaves it out) or waits and finds the task back in the group's queue.

@@ -191,6 +191,8 @@ def test_an_operator_handles_a_leaver_and_a_leaked_token(env):
     moved = cp(env, "users", "groups", "anna", "--add", "raadgiver-voksen", "--remove", "modtagerteam").stdout
     assert "anna is in raadgiver-voksen" in moved
     assert cp(env, "users", "groups", "anna", check=False).returncode == 2
+    malformed = cp(env, "users", "groups", "anna", "--add", "Rådgiver voksen", check=False)
+    assert malformed.returncode == 1 and "not a group key" in malformed.stderr
     assert "held tasks" in cp(env, "users", "deactivate", "anna").stdout
     assert not _token_works(env, second)
     lines = {line.split()[0]: line.split()[1:] for line in cp(env, "users", "list").stdout.splitlines()}

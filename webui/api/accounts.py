@@ -18,7 +18,7 @@ from webui.api.me import StrictBoolean
 from webui.api.schemas import LocalDateTime
 from webui.database import get_session
 
-GROUP_KEY = fields.String(validate=validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,63}\Z",
+GROUP_KEY = fields.String(validate=validate.Regexp(accounts.GROUP_KEY_PATTERN,
                                                    error="A group key is 1-64 of a-z, 0-9, - and _."))
 
 

@@ -21,7 +21,7 @@ from webui.ui.auth import me
 bp = Blueprint("admin_users", __name__, url_prefix="/admin/brugere")
 errors.install(bp)
 
-GROUP_KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}\Z")
+GROUP_KEY = re.compile(accounts.GROUP_KEY_PATTERN)
 
 
 @bp.get("")
