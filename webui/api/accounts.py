@@ -40,7 +40,7 @@ class AccountUpdateSchema(Schema):
     remove_groups = fields.List(GROUP_KEY, load_default=list, validate=validate.Length(max=20))
 
     @validates_schema
-    def _something(self, data: dict, **_kwargs: object) -> None:
+    def _asks_for_a_change(self, data: dict, **_kwargs: object) -> None:
         if "active" not in data and not data["add_groups"] and not data["remove_groups"]:
             raise ValidationError("give active, add_groups or remove_groups")
 

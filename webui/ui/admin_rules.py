@@ -3,22 +3,18 @@ description; every change is recorded (engine.deadlines.rules.update_rule) and l
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
 
 from engine.deadlines import rules
 from engine.deadlines.calendar import UNITS
-from engine.users.permissions import require_admin
 from webui.database import get_session
 from webui.ui import errors
-from webui.ui.auth import me
+from webui.ui.auth import admin_required, me
 
 bp = Blueprint("admin_rules", __name__, url_prefix="/admin/frister")
 errors.install(bp)
@@ -26,18 +22,6 @@ errors.install(bp)
 UNIT_LABELS = {"hours": _l("timer"), "days": _l("kalenderdage"), "working_days": _l("arbejdsdage"),
                "months": _l("kalendermåneder")}
 LIMITS = {"name": 255, "law_reference": 255, "description": 5000}
-
-
-def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Signed in and an administrator (others get the 403 page)."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        require_admin(me(), "use the administration pages")
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
 def parse_rule_form(form: Any) -> tuple[dict[str, Any], dict[str, str]]:

@@ -15,8 +15,7 @@ from engine.users import accounts
 from engine.users.models import User
 from webui.database import get_session
 from webui.ui import errors
-from webui.ui.admin_rules import admin_required
-from webui.ui.auth import me
+from webui.ui.auth import admin_required, me
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin/brugere")
 errors.install(bp)

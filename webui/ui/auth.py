@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import suppress
-from functools import lru_cache
+from functools import lru_cache, wraps
+from typing import Any
 from uuid import UUID
 
 from argon2 import PasswordHasher
@@ -18,6 +20,7 @@ from sqlalchemy import select
 from engine.clock import system_clock
 from engine.users import login_throttle as throttle
 from engine.users.models import User
+from engine.users.permissions import require_admin
 from engine.users.service import check_password
 from webui.database import get_session
 from webui.ui import errors
@@ -49,6 +52,18 @@ class AuthUser(UserMixin):
 def me() -> User:
     """The signed-in user's row (views are all `login_required`)."""
     return current_user.user
+
+
+def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Signed in and an administrator (others get the 403 page)."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        require_admin(me(), "use the administration pages")
+        return view(*args, **kwargs)
+
+    return wrapper
 
 
 @login_manager.user_loader
