@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
+from engine.clock import system_clock
 from engine.config import Settings
 from engine.db import make_engine
 from engine.migrate import upgrade
@@ -112,10 +114,35 @@ def settings(database: Database, tmp_path: Path) -> Settings:
     )
 
 
+class ServiceClock:
+    """The app's clock in tests: the real time until a test sets an instant, so that no test that
+    needs a particular date depends on today's date."""
+
+    def __init__(self) -> None:
+        self.at: datetime | None = None
+
+    def __call__(self) -> datetime:
+        return self.at or system_clock()
+
+    def set(self, at: datetime | str) -> None:
+        """Stand still at `at` (aware, or ISO 8601 with an offset)."""
+        self.at = datetime.fromisoformat(at) if isinstance(at, str) else at
+
+    def advance(self, delta: timedelta) -> None:
+        """Move on by `delta` from the current instant."""
+        self.at = self() + delta
+
+
 @pytest.fixture
-def app(settings: Settings, connection: Connection) -> Iterator[Flask]:
+def service_clock() -> ServiceClock:
+    """The clock the app under test reads."""
+    return ServiceClock()
+
+
+@pytest.fixture
+def app(settings: Settings, connection: Connection, service_clock: ServiceClock) -> Iterator[Flask]:
     """The Flask app, its request sessions bound to the test's connection."""
-    app = create_app(settings)
+    app = create_app(settings, clock=service_clock)
     app.extensions["casepath.sessions"] = lambda: bound_session(connection)
     app.extensions["casepath.test_connection"] = connection
     yield app

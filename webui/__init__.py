@@ -6,11 +6,12 @@ from typing import Any
 
 from flask import Flask
 
+from engine.clock import Clock
 from engine.config import Settings
 
 
-def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
-    """Application factory: `settings` default to the environment."""
+def create_app(settings: Settings | None = None, clock: Clock | None = None, **overrides: Any) -> Flask:
+    """Application factory: `settings` default to the environment, `clock` to the system clock."""
     settings = settings or Settings.from_env()
     app = Flask(__name__, instance_path=str(settings.instance_path), instance_relative_config=True)
     app.config.update(
@@ -24,10 +25,12 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.config.update(overrides)
 
     from engine.setup import configure
+    from webui import clock as clock_ext
     from webui import database, ui
     from webui.api import init_app as init_api
 
     configure(settings)
+    clock_ext.init_app(app, clock)
     database.init_app(app)
     init_api(app)
     ui.init_app(app, settings, keep=frozenset(overrides))  # after the API: it exempts the API from CSRF

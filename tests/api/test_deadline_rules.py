@@ -40,7 +40,8 @@ def test_due_preview(client, make_account):
         assert response.status_code == 422, bad
 
 
-def test_admin_changes_rule_recorded_and_only_new_timers_affected(client, make_account):
+def test_admin_changes_rule_recorded_and_only_new_timers_affected(client, make_account, service_clock):
+    service_clock.set("2026-11-23T10:05:00+01:00")
     admin = make_account("admin", "teamleder", "modtagerteam")
     lead = make_account("teamleder")
     assert client.post("/api/v1/process-models", data=two_timers("both"), headers=admin.headers,

@@ -15,6 +15,7 @@ from engine.tasks.models import Task
 from webui.api import bp
 from webui.api.auth import current_user, token_required
 from webui.api.schemas import CaseCreateSchema, CaseEventSchema, CaseSchema, local_iso
+from webui.clock import service_clock
 from webui.database import get_session
 
 _case = CaseSchema()
@@ -40,7 +41,7 @@ def dump_case(case: Case, tasks: list[Task]) -> dict:
 def open_case() -> ResponseReturnValue:
     """Open a case on the latest version of a process."""
     body = CaseCreateSchema().load(json_body())
-    opened = service.open_case(get_session(), body["process_key"], body["data"], current_user())
+    opened = service.open_case(get_session(), body["process_key"], body["data"], current_user(), service_clock())
     return dump_case(opened.case, opened.tasks), 201
 
 

@@ -6,19 +6,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app, g
+from flask import current_app
 from marshmallow import INCLUDE, Schema, fields, validate
 
-from engine.clock import system_clock
 from engine.deadlines.rules import calendar
 from engine.tasks.service import SCOPES
-
-
-def request_now() -> datetime:
-    """One "now" per request, so every task in a list is judged against the same instant."""
-    if "now" not in g:
-        g.now = system_clock()
-    return g.now
+from webui.clock import now
 
 
 def local_iso(value: datetime | None) -> str | None:
@@ -80,8 +73,8 @@ class TaskSchema(Schema):
     created_at = LocalDateTime()
     due_at = LocalDateTime()
     due_rule = fields.String(allow_none=True)
-    at_risk = fields.Function(lambda t: bool(t.due_at) and calendar().is_at_risk(request_now(), t.due_at))
-    overdue = fields.Function(lambda t: bool(t.due_at) and calendar().is_overdue(request_now(), t.due_at))
+    at_risk = fields.Function(lambda t: bool(t.due_at) and calendar().is_at_risk(now(), t.due_at))
+    overdue = fields.Function(lambda t: bool(t.due_at) and calendar().is_overdue(now(), t.due_at))
     form_key = fields.String(allow_none=True)
     state = fields.String()
 

@@ -21,6 +21,7 @@ from webui.api.cases import json_body
 from webui.api.consents import SafeContactSchema
 from webui.api.directory import DirectoryEntrySchema
 from webui.api.schemas import AssignSchema, TaskCompleteSchema, TaskDetailSchema, TaskQuerySchema, TaskSchema
+from webui.clock import service_clock
 from webui.database import get_session
 
 _task = TaskSchema()
@@ -85,14 +86,14 @@ def _dump_one(task: Task) -> dict:
 @token_required
 def claim_task(task_id: UUID) -> ResponseReturnValue:
     """Take the task."""
-    return _dump_one(service.claim(get_session(), task_id, current_user()))
+    return _dump_one(service.claim(get_session(), task_id, current_user(), service_clock()))
 
 
 @bp.post("/tasks/<uuid:task_id>/unclaim")
 @token_required
 def unclaim_task(task_id: UUID) -> ResponseReturnValue:
     """Give the task back to its group."""
-    return _dump_one(service.unclaim(get_session(), task_id, current_user()))
+    return _dump_one(service.unclaim(get_session(), task_id, current_user(), service_clock()))
 
 
 @bp.post("/tasks/<uuid:task_id>/assign")
@@ -100,7 +101,7 @@ def unclaim_task(task_id: UUID) -> ResponseReturnValue:
 def assign_task(task_id: UUID) -> ResponseReturnValue:
     """A team lead gives the task to a user."""
     body = AssignSchema().load(json_body())
-    return _dump_one(service.assign(get_session(), task_id, body["username"], current_user()))
+    return _dump_one(service.assign(get_session(), task_id, body["username"], current_user(), service_clock()))
 
 
 @bp.post("/tasks/<uuid:task_id>/complete")
@@ -108,5 +109,5 @@ def assign_task(task_id: UUID) -> ResponseReturnValue:
 def complete_task(task_id: UUID) -> ResponseReturnValue:
     """Complete the task with data; returns the case's READY tasks."""
     body = TaskCompleteSchema().load(json_body() if request.content_length else {})
-    tasks = service.complete(get_session(), task_id, body["data"], current_user())
+    tasks = service.complete(get_session(), task_id, body["data"], current_user(), service_clock())
     return {"tasks": dump_tasks(get_session(), tasks)}

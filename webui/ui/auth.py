@@ -17,11 +17,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from engine.clock import system_clock
 from engine.users import login_throttle as throttle
 from engine.users.models import User
 from engine.users.permissions import require_admin
 from engine.users.service import check_password
+from webui import clock
 from webui.database import get_session
 from webui.ui import errors
 from webui.ui.security import ip_key, login_key
@@ -108,7 +108,7 @@ def login() -> ResponseReturnValue:
         return redirect(url_for("inbox.index"))
     if request.method == "GET":
         return render_login()
-    db, now, user_key, address_key = get_session(), system_clock(), login_key(), ip_key()
+    db, now, user_key, address_key = get_session(), clock.now(), login_key(), ip_key()
     if throttle.blocked(db, user_key, address_key, now):
         return render_login(_("For mange loginforsøg. Vent et minut, og prøv igen."), 429)
     username = (request.form.get("username") or "").strip()[:64]

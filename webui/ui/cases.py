@@ -13,11 +13,11 @@ from flask_login import login_required
 
 from engine.cases import service
 from engine.cases.access import READ_CASE, log_access
-from engine.clock import system_clock
 from engine.consent import service as consent_service
 from engine.deadlines.rules import list_rules
 from engine.errors import Conflict, InvalidInput
 from engine.errors import NotFound as DomainNotFound
+from webui.clock import now
 from webui.database import get_session
 from webui.ui import errors, integrations
 from webui.ui.auth import me
@@ -49,7 +49,7 @@ def _render(case_id: UUID, consent: tuple[dict, dict] | None = None, contact: tu
     contact_values, contact_errors = contact or (safe_contact_values(safe), {})
     page = render_template(
         "case.html", case=case, tasks=tasks, ready=[t for t in tasks if t.state == "READY"], events=events,
-        deadlines=case_deadlines(session, tasks, case_id, system_clock()),
+        deadlines=case_deadlines(session, tasks, case_id, now()),
         rules={rule.key: rule for rule in list_rules(session)},
         active_ids=sorted({t.bpmn_id for t in tasks if t.state == "READY"}),
         completed_ids=completed_elements(tasks), sharing=sharing, contact=safe,

@@ -9,8 +9,8 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale, to_user_timezone
 from flask_babel import lazy_gettext as _l
 
-from engine.clock import system_clock
 from engine.deadlines.rules import calendar
+from webui.clock import now as request_now
 
 OVERDUE = "overdue"
 AT_RISK = "at_risk"
@@ -70,7 +70,7 @@ def deadline_status(due_at: datetime | None, now: datetime | None = None) -> str
     """`overdue`, `at_risk` (less than one working day left) or None."""
     if due_at is None:
         return None
-    now = now or system_clock()
+    now = now or request_now()
     cal = calendar()
     if cal.is_overdue(now, due_at):
         return OVERDUE

@@ -12,9 +12,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from engine.cases.service import SUPERVISOR_GROUPS
-from engine.clock import system_clock
 from engine.tasks.service import TaskPage
 from engine.users.service import group_members
+from webui.clock import now
 from webui.database import get_session
 from webui.ui import errors
 from webui.ui.auth import me, render_login
@@ -87,7 +87,7 @@ def index() -> ResponseReturnValue:
         return render_login()
     user, session = me(), get_session()
     filters = _filters(request.args)
-    due_before = system_clock() + timedelta(days=filters["days"]) if filters["days"] else None
+    due_before = now() + timedelta(days=filters["days"]) if filters["days"] else None
     supervisor = user.in_any(*SUPERVISOR_GROUPS)
     sections = []
     for scope, title, param in SECTIONS:

@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine.cases.service import open_case
-from engine.clock import system_clock
 from engine.errors import InvalidInput
 from engine.forms.service import start_form
 from engine.process_models.service import latest_version
+from webui import clock
 from webui.database import get_session
 from webui.ui import errors
 from webui.ui.auth import me
@@ -65,13 +65,13 @@ def new(slug: str) -> ResponseReturnValue:
     problems = {**required_problems(schema, data), **problems}
     received = data.get("received_at")
     if received and "received_at" not in problems and \
-            datetime.fromisoformat(received) > system_clock() + CLOCK_SKEW:
+            datetime.fromisoformat(received) > clock.now() + CLOCK_SKEW:
         problems["received_at"] = _("Tidspunktet kan ikke ligge i fremtiden.")
     if problems:
         return _render(slug, raw_values(schema, request.form), problems, 422)
     session = get_session()
     try:
-        opened = open_case(session, referral_kinds()[slug]["process"], data, me())
+        opened = open_case(session, referral_kinds()[slug]["process"], data, me(), clock.service_clock())
     except InvalidInput as exc:
         session.rollback()
         fields = {str(d["field"]).removeprefix("data."): str(d.get("message", "")) for d in exc.details

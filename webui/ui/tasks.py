@@ -18,6 +18,7 @@ from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.tasks import service
 from engine.tasks.models import READY, Task
 from engine.users.service import group_members
+from webui.clock import service_clock
 from webui.database import get_session
 from webui.ui import errors, integrations
 from webui.ui.auth import me, safe_next
@@ -96,7 +97,7 @@ def complete(task_id: UUID) -> ResponseReturnValue:
     data, problems = coerce(schema, request.form, tz=_tz())
     if not problems:
         try:
-            service.complete(session, task_id, data, user)
+            service.complete(session, task_id, data, user, service_clock())
         except InvalidInput as exc:
             session.rollback()
             problems, general = _split_problems(exc, field_labels(schema or {}))
@@ -132,11 +133,11 @@ def _action(task_id: UUID, action: str) -> ResponseReturnValue:
                 "assign": _("Opgaven er fordelt.")}
     try:
         if action == "claim":
-            service.claim(session, task_id, user)
+            service.claim(session, task_id, user, service_clock())
         elif action == "unclaim":
-            service.unclaim(session, task_id, user)
+            service.unclaim(session, task_id, user, service_clock())
         else:
-            service.assign(session, task_id, (request.form.get("username") or "").strip()[:64], user)
+            service.assign(session, task_id, (request.form.get("username") or "").strip()[:64], user, service_clock())
         flash(messages[action], "success")
     except Conflict:
         session.rollback()
