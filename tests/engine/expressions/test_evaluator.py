@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.expressions import ExpressionError, check_expression, evaluate
+from engine.expressions.limits import MAX_INT
 
 DATA = {
     "risk": "high",
@@ -156,20 +157,54 @@ def arithmetic(draw: st.DrawFn, depth: int = 3) -> str:
     return f"({draw(arithmetic(depth - 1))} {op} {draw(arithmetic(depth - 1))})"
 
 
+def oracle(source: str) -> object:
+    """Python's own result, checking every intermediate value against the engine's limit (the engine
+    refuses 1 // 16**16 although the result is small: 16**16 itself is too large)."""
+    import ast
+
+    def apply(expression: ast.expr) -> object:
+        return eval(compile(ast.fix_missing_locations(ast.Expression(expression)), "", "eval"))
+
+    def run(node: ast.AST) -> object:
+        if isinstance(node, ast.Expression):
+            return run(node.body)
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.UnaryOp):
+            value = apply(ast.UnaryOp(node.op, ast.Constant(run(node.operand))))
+        elif isinstance(node, ast.Compare):
+            left, right = run(node.left), run(node.comparators[0])
+            value = apply(ast.Compare(ast.Constant(left), node.ops, [ast.Constant(right)]))
+        else:
+            left, right = run(node.left), run(node.right)
+            value = apply(ast.BinOp(ast.Constant(left), node.op, ast.Constant(right)))
+        if isinstance(value, complex) or (isinstance(value, int) and abs(value) > MAX_INT):
+            raise OverflowError
+        return value
+
+    return run(ast.parse(source, mode="eval"))
+
+
 @settings(max_examples=300, deadline=None)
 @given(arithmetic())
 def test_arithmetic_matches_python(source: str) -> None:
     try:
-        expected = eval(source, {"__builtins__": {}})  # test oracle, generated arithmetic only
+        expected = oracle(source)
     except ZeroDivisionError:
         with pytest.raises(ExpressionError, match="division by zero"):
             evaluate(source, {})
         return
-    if isinstance(expected, complex) or (isinstance(expected, int) and abs(expected) > 10**18):
+    except OverflowError:
         with pytest.raises(ExpressionError):
             evaluate(source, {})
         return
     assert evaluate(source, {}) == expected
+
+
+@pytest.mark.parametrize("source", ["((((0) ** 0) ** 0) // (((16) ** 4) ** 4))", "((2 ** 4) ** 4) ** 4 // 10 ** 19"])
+def test_an_intermediate_past_the_limit_is_refused_even_when_the_result_is_small(source: str) -> None:
+    with pytest.raises(ExpressionError, match="too large"):
+        evaluate(source, {})
 
 
 @settings(max_examples=200, deadline=None)
