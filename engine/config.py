@@ -61,6 +61,9 @@ class Settings:
     remind_working_days_before: int = 1  # CASEPATH_REMIND_WORKING_DAYS_BEFORE: 0 = no advance reminder
     escalation_group: str = "teamleder"  # CASEPATH_ESCALATION_GROUP: told when a task is overdue
     trusted_proxies: int = 0  # CASEPATH_TRUSTED_PROXIES: reverse proxies in front whose X-Forwarded-* to trust
+    retention_days: int = 1825  # CASEPATH_RETENTION_DAYS: closed cases keep personal data this long (docs/retention.md)
+    access_log_retention_days: int = 730  # CASEPATH_ACCESS_LOG_RETENTION_DAYS: access-log entries kept this long
+    break_glass_hours: int = 12  # CASEPATH_BREAK_GLASS_HOURS: how long a break-glass access lasts (1-72)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -90,6 +93,9 @@ class Settings:
             remind_working_days_before=_int(env, "CASEPATH_REMIND_WORKING_DAYS_BEFORE", 1),
             escalation_group=env.get("CASEPATH_ESCALATION_GROUP") or "teamleder",
             trusted_proxies=_int(env, "CASEPATH_TRUSTED_PROXIES", 0),
+            retention_days=_int(env, "CASEPATH_RETENTION_DAYS", 1825),
+            access_log_retention_days=_int(env, "CASEPATH_ACCESS_LOG_RETENTION_DAYS", 730),
+            break_glass_hours=_int(env, "CASEPATH_BREAK_GLASS_HOURS", 12),
         )
         settings = replace(settings, **overrides)
         settings.check()
@@ -112,6 +118,12 @@ class Settings:
             raise ConfigError("CASEPATH_REMIND_WORKING_DAYS_BEFORE must be from 0 to 20")
         if "@" not in self.mail_from:
             raise ConfigError("MAIL_FROM must be an e-mail address")
+        if self.retention_days < 1:
+            raise ConfigError("CASEPATH_RETENTION_DAYS must be at least 1")
+        if self.access_log_retention_days < 183:
+            raise ConfigError("CASEPATH_ACCESS_LOG_RETENTION_DAYS must be at least 183 (6 months)")
+        if not 1 <= self.break_glass_hours <= 72:
+            raise ConfigError("CASEPATH_BREAK_GLASS_HOURS must be from 1 to 72")
 
     @property
     def effective_secret_key(self) -> str:

@@ -1,7 +1,7 @@
 """Import every model so `Base.metadata` is complete (for Alembic and tests)."""
 
 from engine.cases.access import CaseAccess
-from engine.cases.models import Case, CaseEvent, CaseSequence, CaseState
+from engine.cases.models import BreakGlass, Case, CaseEvent, CaseMember, CaseSequence, CaseState, ClosingReason
 from engine.consent.models import Consent, Disclosure, LegalException, SafeContact
 from engine.db import Base
 from engine.deadlines.models import DeadlineRule, DeadlineRuleChange, Timer
@@ -15,11 +15,14 @@ from engine.users.models import ApiToken, Group, User
 __all__ = [
     "ApiToken",
     "Base",
+    "BreakGlass",
     "Case",
     "CaseAccess",
     "CaseEvent",
+    "CaseMember",
     "CaseSequence",
     "CaseState",
+    "ClosingReason",
     "Consent",
     "DeadlineNotice",
     "DeadlineRule",

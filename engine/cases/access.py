@@ -10,12 +10,11 @@ import uuid
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import ForeignKey, Index, String, Uuid, select
+from sqlalchemy import ForeignKey, Index, String, Text, Uuid, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine.db import Base, UtcDateTime, utcnow
 from engine.users.models import User
-from engine.users.permissions import require_admin
 
 READ_CASE = "read_case"
 READ_TASK = "read_task"
@@ -38,17 +37,31 @@ class CaseAccess(Base):
     username: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(32))
     channel: Mapped[str] = mapped_column(String(16), default="api")
+    # Why it was read: owner_work, task, supervision, break_glass, digest, administration, export.
+    purpose: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    reason: Mapped[str | None] = mapped_column(Text)  # the stated reason of a break-glass access
 
 
-def log_access(session: Session, case_id: UUID, user: User, kind: str, channel: str = "api") -> None:
-    """Record that `user` used the case, and commit (reads have nothing else to commit)."""
-    session.add(CaseAccess(case_id=case_id, user_id=user.id, username=user.username, kind=kind, channel=channel))
+def log_access(session: Session, case_id: UUID, user: User, kind: str, channel: str = "api",
+               purpose: str = "", reason: str | None = None) -> None:
+    """Record that `user` used the case, why (`purpose`, and the stated reason of a break-glass
+    access), and commit (reads have nothing else to commit)."""
+    session.add(CaseAccess(case_id=case_id, user_id=user.id, username=user.username, kind=kind, channel=channel,
+                           purpose=purpose, reason=reason))
     session.commit()
 
 
-def access_log(session: Session, case_id: UUID, actor: User) -> list[CaseAccess]:
-    """Who used the case and when, oldest first (administrators, for insight requests)."""
-    require_admin(actor, "read the access log")
+def access_log(session: Session, case_id: UUID, actor: User | None, now: datetime | None = None) -> list[CaseAccess]:
+    """Who used the case, when, why (purpose) and, for break-glass access, the stated reason; oldest
+    first. For team leads (who follow up on break-glass use) and administrators (insight requests);
+    `actor` None is the operator. A case unknown to the rule (as of `now`) is NotFound as for a
+    missing case; others who know the case get PermissionDenied."""
+    from engine.cases.need_to_know import ADMIN_GROUP, TEAM_LEAD_GROUP, case_with_access
+    from engine.errors import PermissionDenied
+
+    case_with_access(session, case_id, actor, now or utcnow())
+    if actor is not None and not actor.in_any(TEAM_LEAD_GROUP, ADMIN_GROUP):
+        raise PermissionDenied("only team leads and administrators may read the access log")
     return list(session.scalars(
         select(CaseAccess).where(CaseAccess.case_id == case_id).order_by(CaseAccess.at, CaseAccess.id)
     ))

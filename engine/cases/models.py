@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, Uuid
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, JsonType, UtcDateTime, utcnow
 from engine.process_models.models import ProcessVersion
+from engine.users.models import User
 
 
 class Case(Base):
@@ -26,10 +27,22 @@ class Case(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     opened_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    # The caseworker who keeps the case (sagsbehandler); None until the case is assigned.
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Closing: a key of the maintained list, an optional note, who closed it.
+    closing_reason: Mapped[str | None] = mapped_column(ForeignKey("closing_reasons.key"))
+    closing_note: Mapped[str | None] = mapped_column(Text)
+    receiving_municipality: Mapped[str | None] = mapped_column(String(100))
+    closed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    # A reopened case is a new case linked to the one it continues.
+    reopened_from_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    # Retention: when the personal data of the closed case were erased.
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Optimistic lock: every save bumps it; a concurrent save of an older read fails.
     lock_version: Mapped[int] = mapped_column(default=1)
 
     process_version: Mapped[ProcessVersion] = relationship(lazy="joined")
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
 
     __mapper_args__ = {"version_id_col": lock_version}
 
@@ -73,3 +86,49 @@ class CaseSequence(Base):
 
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last_value: Mapped[int] = mapped_column(default=0)
+
+
+MEMBER_ROLES = ("caseworker", "knowledge_person")
+
+
+class CaseMember(Base):
+    """A person involved in a case besides its owner: a second caseworker or a knowledge person."""
+
+    __tablename__ = "case_members"
+    __table_args__ = (UniqueConstraint("case_id", "user_id", name="uq_case_members_case_id_user_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+    until: Mapped[date | None] = mapped_column(Date)  # last day of the membership, Danish time
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    added_by: Mapped[str] = mapped_column(String(64), default="system")
+
+
+class ClosingReason(Base):
+    """Why a case was closed: a maintained list with Danish and English labels."""
+
+    __tablename__ = "closing_reasons"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    name_en: Mapped[str] = mapped_column(String(255), default="")
+    # "Moved to another municipality" records which one.
+    needs_municipality: Mapped[bool] = mapped_column(default=False, server_default=false())
+    active: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class BreakGlass(Base):
+    """Emergency access to a case by someone outside the rule, for a stated reason and a limited time."""
+
+    __tablename__ = "break_glass"
+    __table_args__ = (Index("ix_break_glass_case_id_user_id_expires_at", "case_id", "user_id", "expires_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)

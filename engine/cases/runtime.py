@@ -131,11 +131,11 @@ def start_case_run(
     return CaseRun(case=case, workflow=workflow, state=state, clock=clock)
 
 
-def _lane_groups(session: Session) -> dict[str, str]:
-    return {row.lane_name: row.group_key for row in session.scalars(select(LaneGroup))}
+def _lane_groups(session: Session) -> dict[str, LaneGroup]:
+    return {row.lane_name: row for row in session.scalars(select(LaneGroup))}
 
 
-def candidate_group(spec: Any, lanes: dict[str, str]) -> str | None:
+def candidate_group(spec: Any, lanes: dict[str, LaneGroup]) -> str | None:
     """`camunda:candidateGroups` (first) when set, else the lane's mapped group, else its slug."""
     groups = (getattr(spec, "extensions", None) or {}).get("candidate_groups") or []
     if groups:
@@ -143,7 +143,14 @@ def candidate_group(spec: Any, lanes: dict[str, str]) -> str | None:
     lane = getattr(spec, "lane", None)
     if not lane:
         return None
-    return lanes.get(lane) or lane_slug(lane)
+    return lanes[lane].group_key if lane in lanes else lane_slug(lane)
+
+
+def owner_of_lane(spec: Any, lanes: dict[str, LaneGroup], case: Case) -> UUID | None:
+    """The case owner when the task's lane is routed to the owner (and the case has one)."""
+    lane = getattr(spec, "lane", None)
+    routed = lane in lanes and lanes[lane].to_owner
+    return case.owner_id if routed and case.owner is not None and case.owner.active else None
 
 
 def sync_tasks(
@@ -161,7 +168,7 @@ def sync_tasks(
             row.ended_at = now
             events.record(session, case.id, events.TASK_CANCELLED, actor,
                           f"Opgaven '{row.name}' blev annulleret", task_id=row.id, at=now)
-    lanes: dict[str, str] | None = None
+    lanes: dict[str, LaneGroup] | None = None
     created: list[Task] = []
     still_ready: list[Task] = []
     for task_id, spiff_task in ready.items():
@@ -182,6 +189,7 @@ def sync_tasks(
             name=(spec.bpmn_name or spec.bpmn_id or spec.name)[:255],
             lane=getattr(spec, "lane", None),
             candidate_group=candidate_group(spec, lanes),
+            assignee_id=owner_of_lane(spec, lanes, case),
             form_key=extensions.get("form_key"),
             created_at=now,
             due_at=due_at,

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from engine.cases import events
 from engine.cases.models import Case, CaseEvent, CaseSequence
+from engine.cases.need_to_know import case_with_access
 from engine.cases.runtime import start_case_run
 from engine.clock import Clock, system_clock
 from engine.errors import InvalidInput, NotFound
@@ -99,25 +100,14 @@ def open_case(
     return OpenedCase(case=case, tasks=run.created)
 
 
-def can_view_case(session: Session, case: Case, user: User) -> bool:
-    """Need-to-know: supervisors, the opener, and anyone holding or eligible for a task of the case."""
-    if user.in_any(*SUPERVISOR_GROUPS) or case.opened_by_id == user.id:
-        return True
-    involved = select(Task.id).where(
-        Task.case_id == case.id,
-        (Task.assignee_id == user.id) | (Task.ended_by_id == user.id)
-        | ((Task.state == READY) & Task.candidate_group.in_(user.group_keys)),
-    )
-    return bool(session.scalar(select(exists(involved))))
+def get_case(
+    session: Session, case_id: UUID, user: User | None, clock: Clock = system_clock, need: str = "header"
+) -> Case:
+    """The case `case_id` if the access rule grants `user` `need` (None: the operator).
 
-
-def get_case(session: Session, case_id: UUID, user: User | None) -> Case:
-    """The case `case_id` if `user` may see it (None: the operator); NotFound otherwise."""
-    case = session.get(Case, case_id)
-    if case is None or (user is not None and not can_view_case(session, case, user)):
-        # Same answer for "missing" and "not yours": a case's existence is itself sensitive.
-        raise NotFound("no such case")
-    return case
+    No relation to the case: NotFound, as for a missing case; a relation without `need`: PermissionDenied.
+    """
+    return case_with_access(session, case_id, user, clock(), need)[0]
 
 
 def lock_case(session: Session, case_id: UUID) -> Case:
@@ -134,8 +124,8 @@ def lock_case(session: Session, case_id: UUID) -> Case:
 
 
 def case_events(session: Session, case_id: UUID, user: User | None) -> list[CaseEvent]:
-    """The timeline of a case the user may see."""
-    get_case(session, case_id, user)
+    """The timeline of a case whose content the user may read."""
+    get_case(session, case_id, user, need="content")
     return events.list_events(session, case_id)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from engine.cases import events
 from engine.cases.service import get_case
+from engine.clock import Clock, system_clock
 from engine.consent.models import GIVERS, RECIPIENT_KINDS, Consent, Disclosure, LegalException, SafeContact
 from engine.db import utcnow
 from engine.errors import Conflict, InvalidInput, NotFound
@@ -26,18 +27,18 @@ SAFE_CONTACT_FLAGS = ("ask_if_alone", "no_letters_home", "no_voicemail", "interp
                       "interpreter_not_same_community")
 
 
-def list_consents(session: Session, case_id: UUID, user: User | None) -> list[Consent]:
+def list_consents(session: Session, case_id: UUID, user: User | None, clock: Clock = system_clock) -> list[Consent]:
     """The case's consents, newest first."""
-    get_case(session, case_id, user)
+    get_case(session, case_id, user, clock, "content")
     return list(session.scalars(select(Consent).where(Consent.case_id == case_id).order_by(Consent.given_at.desc())))
 
 
 def record_consent(
     session: Session, case_id: UUID, user: User, *, given_by: str, recipient_kind: str, scope: str,
-    purpose: str, given_at: datetime | None = None,
+    purpose: str, given_at: datetime | None = None, clock: Clock = system_clock,
 ) -> Consent:
-    """Record a consent on a case; commit."""
-    get_case(session, case_id, user)
+    """Record a consent on a case (those working on it); commit."""
+    get_case(session, case_id, user, clock, "case_work")
     problems = []
     if given_by not in GIVERS:
         problems.append({"field": "given_by", "message": "Vælg borgeren eller forældremyndighedsindehaveren."})
@@ -61,12 +62,13 @@ def record_consent(
     return consent
 
 
-def withdraw_consent(session: Session, consent_id: UUID, user: User, at: datetime | None = None) -> Consent:
+def withdraw_consent(session: Session, consent_id: UUID, user: User, at: datetime | None = None,
+                     clock: Clock = system_clock) -> Consent:
     """Withdraw a consent: no later disclosure may rely on it; commit."""
     consent = session.get(Consent, consent_id)
     if consent is None:
         raise NotFound("no such consent")
-    get_case(session, consent.case_id, user)
+    get_case(session, consent.case_id, user, clock, "case_work")
     if consent.withdrawn_at is not None:
         raise Conflict("the consent is already withdrawn")
     consent.withdrawn_at = at or utcnow()
@@ -77,9 +79,10 @@ def withdraw_consent(session: Session, consent_id: UUID, user: User, at: datetim
     return consent
 
 
-def list_disclosures(session: Session, case_id: UUID, user: User | None) -> list[Disclosure]:
+def list_disclosures(session: Session, case_id: UUID, user: User | None,
+                     clock: Clock = system_clock) -> list[Disclosure]:
     """Every disclosure made in the case, newest first."""
-    get_case(session, case_id, user)
+    get_case(session, case_id, user, clock, "content")
     return list(session.scalars(
         select(Disclosure).where(Disclosure.case_id == case_id).order_by(Disclosure.disclosed_at.desc())
     ))
@@ -95,9 +98,10 @@ def get_safe_contact(session: Session, case_id: UUID) -> SafeContact | None:
     return session.get(SafeContact, case_id)
 
 
-def set_safe_contact(session: Session, case_id: UUID, user: User, **fields: Any) -> SafeContact:
-    """Replace the case's safe-contact instructions; commit."""
-    get_case(session, case_id, user)
+def set_safe_contact(session: Session, case_id: UUID, user: User, clock: Clock = system_clock,
+                     **fields: Any) -> SafeContact:
+    """Replace the case's safe-contact instructions (those working on the case); commit."""
+    get_case(session, case_id, user, clock, "case_work")
     unknown = sorted(set(fields) - {"instructions", *SAFE_CONTACT_FLAGS})
     if unknown:
         raise InvalidInput("unknown fields", [{"field": f, "message": "Ukendt felt."} for f in unknown])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, JsonType, UtcDateTime, utcnow
@@ -45,6 +45,8 @@ class LaneGroup(Base):
 
     lane_name: Mapped[str] = mapped_column(String(255), primary_key=True)
     group_key: Mapped[str] = mapped_column(String(64))
+    # Tasks of the lane go straight to the case owner (still with the group, for the team lead's view).
+    to_owner: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class ProcessDraft(Base):

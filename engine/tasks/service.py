@@ -14,6 +14,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine import notifications
 from engine.cases import events
 from engine.cases.models import Case
+from engine.cases.need_to_know import TEAM_LEAD_GROUP, Access, access_to, may_open_task
+from engine.cases.owner import apply_owner, chosen_owner, with_owner_choices
 from engine.cases.runtime import find_ready_task, load_case_run, run_engine, specs_for
 from engine.cases.service import SUPERVISOR_GROUPS, check_data, lock_case
 from engine.clock import Clock, system_clock
@@ -86,14 +88,23 @@ def _may_work_on(user: User, task: Task) -> bool:
     )
 
 
-def get_task(session: Session, task_id: UUID, user: User) -> Task:
-    """A task the user may work on (or supervise); NotFound or PermissionDenied otherwise."""
+def get_task(session: Session, task_id: UUID, user: User, clock: Clock = system_clock) -> Task:
+    """A task the access rule lets `user` open: NotFound without any relation to its case (as for a
+    missing task), PermissionDenied with a relation that does not reach this task."""
+    return task_with_access(session, task_id, user, clock)[0]
+
+
+def task_with_access(session: Session, task_id: UUID, user: User, clock: Clock = system_clock) -> tuple[Task, Access]:
+    """The task and the user's access to its case (see get_task)."""
     task = session.get(Task, task_id)
     if task is None:
         raise NotFound("no such task")
-    if not (_may_work_on(user, task) or user.in_any(*SUPERVISOR_GROUPS)):
-        raise PermissionDenied("the task belongs to a group you are not a member of")
-    return task
+    access = access_to(session, task.case, user, clock())
+    if not access.header:
+        raise NotFound("no such task")
+    if not may_open_task(access, task):
+        raise PermissionDenied("you are not working on this task")
+    return task, access
 
 
 def _task_spec(session: Session, version: ProcessVersion, bpmn_id: str) -> Any:
@@ -110,7 +121,8 @@ def task_form(session: Session, task: Task) -> dict[str, Any] | None:
     version = session.get(ProcessVersion, task.process_version_id)
     schema = form_schema(session, pinned_forms(session, version.forms, version.dependencies), task.form_key)
     if schema is not None:
-        return {"key": task.form_key, "schema": schema}
+        properties = getattr(_task_spec(session, version, task.bpmn_id), "extensions", None) or {}
+        return {"key": task.form_key, "schema": with_owner_choices(session, schema, properties)}
     return describe_form(getattr(_task_spec(session, version, task.bpmn_id), "form", None))
 
 
@@ -127,28 +139,29 @@ def _require_ready(task: Task) -> None:
 
 
 def claim(session: Session, task_id: UUID, user: User, clock: Clock = system_clock) -> Task:
-    """Take an unclaimed task of one of the user's groups; commit."""
-    task = get_task(session, task_id, user)
+    """Take an unclaimed task of one of the user's groups, or (team leads) take over any task; commit."""
+    task, access = task_with_access(session, task_id, user, clock)
     _require_ready(task)
     if task.assignee_id == user.id:
         return task
-    if task.candidate_group not in user.group_keys:
+    if task.candidate_group not in user.group_keys and not access.supervises:
         raise PermissionDenied("the task belongs to a group you are not a member of")
-    if task.assignee_id is not None:
+    if task.assignee_id is not None and not access.supervises:
         raise Conflict("someone else holds the task")
-    _set_assignee(session, task, None, user.id)
+    held_by = task.assignee.username if task.assignee is not None else None
+    _set_assignee(session, task, task.assignee_id, user.id)
     events.record(session, task.case_id, events.TASK_CLAIMED, user, f"Opgaven '{task.name}' er taget",
-                  task_id=task.id, at=clock())
+                  task_id=task.id, at=clock(), details={"taken_from": held_by} if held_by else None)
     return _commit(session, task)
 
 
 def unclaim(session: Session, task_id: UUID, user: User, clock: Clock = system_clock) -> Task:
     """Give a task back to its group (its holder, or a team lead); commit."""
-    task = get_task(session, task_id, user)
+    task, access = task_with_access(session, task_id, user, clock)
     _require_ready(task)
     if task.assignee_id is None:
         return task
-    if task.assignee_id != user.id and not user.in_any(*SUPERVISOR_GROUPS):
+    if task.assignee_id != user.id and not access.supervises:
         raise Conflict("someone else holds the task")
     _set_assignee(session, task, task.assignee_id, None)
     events.record(session, task.case_id, events.TASK_UNCLAIMED, user,
@@ -158,9 +171,9 @@ def unclaim(session: Session, task_id: UUID, user: User, clock: Clock = system_c
 
 def assign(session: Session, task_id: UUID, username: str, user: User, clock: Clock = system_clock) -> Task:
     """A team lead gives a task to a member of its candidate group; commit."""
-    if not user.in_any(*SUPERVISOR_GROUPS):
-        raise PermissionDenied("only team leads and administrators may assign tasks")
-    task = get_task(session, task_id, user)
+    if not user.in_any(TEAM_LEAD_GROUP):
+        raise PermissionDenied("only team leads may assign tasks")
+    task = get_task(session, task_id, user, clock)
     _require_ready(task)
     assignee = session.scalar(select(User).where(User.username == username))
     if assignee is None or not assignee.active:
@@ -182,7 +195,7 @@ def complete(
 ) -> list[Task]:
     """Complete a task with `data`, move the case on, commit; return the case's READY tasks."""
     data = check_data(data)
-    found = get_task(session, task_id, user)
+    found = get_task(session, task_id, user, clock)
     case = lock_case(session, found.case_id)
     session.refresh(found)  # re-read under the lock: another request may have just completed it
     _require_ready(found)
@@ -200,12 +213,14 @@ def complete(
     if schema is not None and sharing.possible_recipients(properties):
         schema = sharing.with_exception_choices(schema, legal_exceptions(session))
     if schema is not None:
+        schema = with_owner_choices(session, schema, properties)
         data, problems = validate_submission(schema, data)
     else:
         problems = validate_form_data(getattr(spiff_task.task_spec, "form", None), data)
     problems += [p for p in missing_fields(properties, data) if p["field"] not in {q["field"] for q in problems}]
     if problems:
         raise InvalidInput("the submitted data does not fit the task's form", problems)
+    owner = chosen_owner(session, properties, data)
     record_task_disclosures(session, case.id, found.id, sharing.recipients(properties, data), data, user, clock())
     spiff_task.set_data(**data)
     run_engine(run.workflow, spiff_task)
@@ -215,6 +230,8 @@ def complete(
     found.ended_by_id = user.id
     events.record(session, case.id, events.TASK_COMPLETED, user, f"Opgaven '{found.name}' er udført",
                   task_id=found.id, details={"fields": sorted(data)})
+    if owner is not None:
+        apply_owner(session, case, owner, user, clock())  # before the save creates the next tasks
     run.save(session, user)
     _commit(session, found)
     return run.ready

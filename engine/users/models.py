@@ -36,6 +36,7 @@ class User(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     email: Mapped[str] = mapped_column(String(254))
+    full_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     password_hash: Mapped[str | None] = mapped_column(String(255))
     locale: Mapped[str] = mapped_column(String(8), default="da")
     active: Mapped[bool] = mapped_column(default=True)
@@ -46,6 +47,11 @@ class User(Base):
     digest_hour: Mapped[int] = mapped_column(default=8, server_default=text("8"))
 
     groups: Mapped[list[Group]] = relationship(secondary=user_groups, lazy="selectin")
+
+    @property
+    def display_name(self) -> str:
+        """The person's name, or the user name when none is recorded."""
+        return self.full_name or self.username
 
     @property
     def group_keys(self) -> frozenset[str]:

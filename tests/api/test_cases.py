@@ -97,19 +97,20 @@ def test_landing_page_and_api_docs(client):
     assert "/api/v1/tasks/{task_id}/claim" in docs
 
 
-def test_every_read_is_logged_and_administrators_can_list_it(client, lead, make_account):
+def test_every_read_is_logged_with_its_purpose_and_supervisors_can_list_it(client, lead, make_account):
     case = client.post("/api/v1/cases", json={"process_key": "review"}, headers=lead.headers).get_json()
     reception = make_account("modtagerteam", name="reader1")
     client.get(f"/api/v1/cases/{case['id']}", headers=reception.headers)
     client.get(f"/api/v1/tasks/{case['tasks'][0]['id']}", headers=reception.headers)
     client.get(f"/api/v1/cases/{case['id']}/events", headers=lead.headers)
     client.get(f"/api/v1/cases/{case['id']}/safe-contact", headers=lead.headers)
-    assert client.get(f"/api/v1/cases/{case['id']}/access-log", headers=lead.headers).status_code == 403
+    assert client.get(f"/api/v1/cases/{case['id']}/access-log", headers=reception.headers).status_code == 403
     admin = make_account("admin")
     log = client.get(f"/api/v1/cases/{case['id']}/access-log", headers=admin.headers).get_json()["access"]
-    assert [(a["username"], a["kind"]) for a in log] == [
-        ("reader1", "read_case"), ("reader1", "read_task"), (lead.user.username, "read_timeline"),
-        (lead.user.username, "read_safe_contact")]
+    assert [(a["username"], a["kind"], a["purpose"]) for a in log] == [
+        ("reader1", "read_case", "task"), ("reader1", "read_task", "task"),
+        (lead.user.username, "read_timeline", "supervision"), (lead.user.username, "read_safe_contact", "supervision")]
+    assert client.get(f"/api/v1/cases/{case['id']}/access-log", headers=lead.headers).status_code == 200
     assert all(a["at"].endswith(("+01:00", "+02:00")) for a in log)
     outsider = make_account("vidensperson")
     assert client.get(f"/api/v1/cases/{case['id']}", headers=outsider.headers).status_code == 404

@@ -35,6 +35,7 @@ def to_risk_result(sc: Scenario, case, *, acute: bool = False) -> None:
     assert sc.do(case, "Task_fordel_sag", "teamleder", RECEIVED + timedelta(hours=4),
                  assigned_caseworker="sc-raadgiver-voksen") == ["Task_samtale"]
     assert sc.groups(case) == {"Task_samtale": CASEWORKER}
+    assert sc.task(case, "Task_samtale").assignee.username == case.owner.username == "sc-raadgiver-voksen"
     ready = sc.do(case, "Task_samtale", CASEWORKER, cph(2026, 11, 25, 10), conversation_alone=True,
                   interpreter="phone_external", nsc_signs=["threats"], another_conversation="no")
     if acute:

@@ -53,6 +53,9 @@ def to_risk_assessment(sc: Scenario, case, *, acute: bool = False) -> None:
           assessment_decision="acute" if acute else "forward")
     sc.do(case, "Task_kvittering", "modtagerteam", cph(2026, 11, 24, 10), receipt_channel="secure_digital_post")
     sc.do(case, "Task_fordel_sag", "teamleder", cph(2026, 11, 24, 11), assigned_caseworker="sc-raadgiver-boern")
+    # The chosen caseworker owns the case, and the caseworker's tasks arrive assigned to them.
+    assert case.owner.username == "sc-raadgiver-boern"
+    assert sc.task(case, "Task_boernesamtale").assignee.username == "sc-raadgiver-boern"
     sc.do(case, "Task_boernesamtale", CASEWORKER, cph(2026, 11, 26, 13), conversation_place="school",
           child_alone=True, interpreter="none")
     sc.do(case, "Task_screening", CASEWORKER, cph(2026, 11, 27, 10), nsc_assessment="yes")
@@ -112,7 +115,7 @@ def test_closed_after_the_24_hour_assessment_the_professional_notifier_gets_feed
     assert sc.do(case, "Task_kvittering", "modtagerteam", closed_at) == []
     assert sc.status(case) == "closed"
     assert case.closed_at == closed_at
-    [disclosure] = list_disclosures(sc.session, case.id, sc.users["modtagerteam"])
+    [disclosure] = list_disclosures(sc.session, case.id, None)
     assert (disclosure.recipient_kind, disclosure.legal_exception, disclosure.consent_id) == (
         "other", "duty_to_notify_child", None)
     assert [e.details["basis"] for e in sc.events(case, "disclosure_recorded")] == ["lovhjemmel"]
@@ -132,7 +135,7 @@ def test_closed_after_the_24_hour_assessment_a_private_notifier_gets_no_feedback
                  assessment_decision="close", close_reason="Forældrene har selv søgt hjælp") == ["Task_kvittering"]
     sc.do(case, "Task_kvittering", "modtagerteam", RECEIVED + timedelta(hours=5), receipt_channel="phone")
     assert sc.status(case) == "closed"
-    assert list_disclosures(sc.session, case.id, sc.users["modtagerteam"]) == []
+    assert list_disclosures(sc.session, case.id, None) == []
 
 
 # ------------------------------------------------------------------------------------------- 2. acute
@@ -156,7 +159,7 @@ def test_acute_path_skips_the_knowledge_person_and_goes_to_the_committee(sc):
                  emergency_decision=True, disclosure_summary="Bekymringen og barnets opholdssted",
                  disclosure_purpose="Beskytte barnet nu", disclosure_exception="danger_to_life_or_health",
                  disclosure_justification="Trusler om bortførelse i dag") == ["Task_kvittering", "Task_udvalg"]
-    told = list_disclosures(sc.session, case.id, sc.users["modtagerteam"])
+    told = list_disclosures(sc.session, case.id, None)
     assert sorted((d.recipient_kind, d.legal_exception) for d in told) == [
         ("police", "danger_to_life_or_health"), ("security_consultant", "danger_to_life_or_health")]
     committee = sc.task(case, "Task_udvalg")
@@ -333,7 +336,7 @@ def test_sharing_needs_a_consent_for_that_recipient_or_a_legal_exception(sc):
     assert problems(refused) == {"disclosure_consent_id": "Samtykket dækker ikke denne modtager."}
 
     other_case = notification(sc, professional=False, at=cph(2026, 11, 30, 14))
-    elsewhere = consent(sc, other_case, "security_consultant", cph(2026, 11, 30, 15), by="modtagerteam")
+    elsewhere = consent(sc, other_case, "security_consultant", cph(2026, 11, 30, 15), by="teamleder")
     for wrong in (str(elsewhere.id), str(uuid.uuid4()), "ikke-et-id"):
         with pytest.raises(InvalidInput) as refused:
             sc.do(case, share, CASEWORKER, at, disclosure_consent_id=wrong)
@@ -430,3 +433,15 @@ def test_saved_state_does_not_depend_on_the_order_of_its_keys(monkeypatch):
     assert list(ready()) == ["Task_risiko_forbered_boern"]
     [(bpmn_id, data)] = restored().items()
     assert data.items() >= {**start, "case_area": "boern"}.items(), f"{bpmn_id} inside the call activity"
+
+
+def test_the_distribution_picks_an_owner_from_the_caseworkers_not_free_text(sc):
+    case = notification(sc)
+    sc.do(case, "Task_vurdering_24t", "modtagerteam", RECEIVED + timedelta(hours=2), assessment_decision="forward")
+    sc.do(case, "Task_kvittering", "modtagerteam", cph(2026, 11, 24, 10), receipt_channel="secure_digital_post")
+    # A typo, a caseworker of the adults, a reception team member:
+    for wrong in ("sc-raadgivr-boern", "sc-raadgiver-voksen", "sc-modtagerteam"):
+        with pytest.raises(InvalidInput) as refused:
+            sc.do(case, "Task_fordel_sag", "teamleder", cph(2026, 11, 24, 11), assigned_caseworker=wrong)
+        assert set(problems(refused)) == {"assigned_caseworker"}
+    assert case.owner_id is None and sc.ready(case) == ["Task_fordel_sag"]

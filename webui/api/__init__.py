@@ -12,13 +12,16 @@ def init_app(app: Flask) -> None:
     from webui.api import (  # noqa: F401 - importing registers the routes
         accounts,
         admin,
+        break_glass,
         cases,
+        closing,
         consents,
         deadlines,
         directory,
         errors,
         me,
         openapi,
+        ownership,
         process_models,
         tasks,
     )

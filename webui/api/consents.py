@@ -8,13 +8,14 @@ from flask import request
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, fields, validate
 
-from engine.cases.access import READ_CONSENTS, READ_SAFE_CONTACT, log_access
+from engine.cases.access import READ_CONSENTS, READ_SAFE_CONTACT
 from engine.consent import exceptions, service
 from engine.consent.models import GIVERS, RECIPIENT_KINDS
 from webui.api import bp
 from webui.api.auth import current_user, token_required
-from webui.api.cases import json_body
+from webui.api.cases import case_for, json_body
 from webui.api.schemas import LocalDateTime
+from webui.clock import service_clock
 from webui.database import get_session
 
 
@@ -68,58 +69,54 @@ _consent = ConsentSchema()
 @token_required
 def list_consents(case_id: UUID) -> ResponseReturnValue:
     """The case's consents."""
-    session = get_session()
-    body = {"consents": _consent.dump(service.list_consents(session, case_id, current_user()), many=True)}
-    log_access(session, case_id, current_user(), READ_CONSENTS)
-    return body
+    case_for(case_id, "content", READ_CONSENTS)
+    return {"consents": _consent.dump(service.list_consents(get_session(), case_id, current_user(), service_clock()),
+                                      many=True)}
 
 
 @bp.post("/cases/<uuid:case_id>/consents")
 @token_required
 def record_consent(case_id: UUID) -> ResponseReturnValue:
     """Record a consent (who gave it, to whom, what and why)."""
+    case_for(case_id, "case_work")  # who may not record one learns nothing of the body's rules
     body = _consent.load(json_body())
-    return _consent.dump(service.record_consent(get_session(), case_id, current_user(), **body)), 201
+    return _consent.dump(service.record_consent(get_session(), case_id, current_user(), **body,
+                                                clock=service_clock())), 201
 
 
 @bp.post("/consents/<uuid:consent_id>/withdraw")
 @token_required
 def withdraw_consent(consent_id: UUID) -> ResponseReturnValue:
     """Withdraw a consent; later disclosures cannot rely on it."""
-    return _consent.dump(service.withdraw_consent(get_session(), consent_id, current_user()))
+    return _consent.dump(service.withdraw_consent(get_session(), consent_id, current_user(), clock=service_clock()))
 
 
 @bp.get("/cases/<uuid:case_id>/disclosures")
 @token_required
 def list_disclosures(case_id: UUID) -> ResponseReturnValue:
     """Every disclosure made in the case."""
-    session = get_session()
-    body = {"disclosures": DisclosureSchema().dump(service.list_disclosures(session, case_id, current_user()),
-                                                    many=True)}
-    log_access(session, case_id, current_user(), READ_CONSENTS)
-    return body
+    case_for(case_id, "content", READ_CONSENTS)
+    disclosures = service.list_disclosures(get_session(), case_id, current_user(), service_clock())
+    return {"disclosures": DisclosureSchema().dump(disclosures, many=True)}
 
 
 @bp.get("/cases/<uuid:case_id>/safe-contact")
 @token_required
 def get_safe_contact(case_id: UUID) -> ResponseReturnValue:
     """The case's safe-contact instructions (empty when none were recorded)."""
-    from engine.cases.service import get_case
-
-    session = get_session()
-    get_case(session, case_id, current_user())
-    contact = service.get_safe_contact(session, case_id)
-    body = SafeContactSchema().dump(contact) if contact else SafeContactSchema().load({})
-    log_access(session, case_id, current_user(), READ_SAFE_CONTACT)
-    return body
+    case_for(case_id, "safe_contact", READ_SAFE_CONTACT)
+    contact = service.get_safe_contact(get_session(), case_id)
+    return SafeContactSchema().dump(contact) if contact else SafeContactSchema().load({})
 
 
 @bp.put("/cases/<uuid:case_id>/safe-contact")
 @token_required
 def put_safe_contact(case_id: UUID) -> ResponseReturnValue:
     """Replace the case's safe-contact instructions."""
+    case_for(case_id, "case_work")
     body = SafeContactSchema().load(json_body())
-    return SafeContactSchema().dump(service.set_safe_contact(get_session(), case_id, current_user(), **body))
+    return SafeContactSchema().dump(service.set_safe_contact(get_session(), case_id, current_user(), service_clock(),
+                                                             **body))
 
 
 @bp.get("/legal-exceptions")

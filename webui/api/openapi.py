@@ -13,10 +13,12 @@ from flask.typing import ResponseReturnValue
 from webui.api import bp
 from webui.api.accounts import AccountSchema, AccountUpdateSchema, TokenSchema
 from webui.api.admin import OutboxItemSchema
+from webui.api.closing_schemas import CloseCaseSchema, ClosingReasonSchema, ReopenCaseSchema
 from webui.api.consents import ConsentSchema, DisclosureSchema, LegalExceptionSchema, SafeContactSchema
 from webui.api.deadlines import DeadlineRuleSchema, DeadlineRuleUpdateSchema
 from webui.api.directory import DirectoryEntrySchema
 from webui.api.me import MeSchema, MeUpdateSchema
+from webui.api.ownership_schemas import MemberCreateSchema, OwnerSchema
 from webui.api.process_models import MigrationRequestSchema, MigrationResultSchema, ValidationResultSchema
 from webui.api.schemas import (
     AssignSchema,
@@ -58,8 +60,21 @@ OPERATIONS: list[tuple[str, str, str, str | None, str | None, list[dict[str, Any
      "MigrationRequest", "MigrationResult", VERSION_PATH, ("401", "403", "404", "422")),
     ("/cases", "post", "Open a case on the latest version of a process", "CaseCreate", "Case", [],
      ("401", "422")),
-    ("/cases/{case_id}", "get", "A case and its READY tasks", None, "Case", CASE_ID, ("401", "404")),
-    ("/cases/{case_id}/events", "get", "The case's timeline", None, "CaseEvent", CASE_ID, ("401", "404")),
+    ("/cases/{case_id}", "get", "A case's header (reference, process, status, deadlines, owner, members) and its "
+     "READY tasks for everyone the access rule relates to it (docs/access.md); safe contact and the closing note "
+     "only where the rule shows them", None, "Case", CASE_ID, ("401", "404")),
+    ("/cases/{case_id}/events", "get", "The case's timeline (its content)", None, "CaseEvent", CASE_ID,
+     ("401", "403", "404")),
+    ("/cases/{case_id}/owner", "post", "Set or change the case owner (team leads): an active caseworker; the old "
+     "owner's open tasks move to the new one", "Owner", "Case", CASE_ID, ("401", "403", "404", "422")),
+    ("/owner-candidates", "get", "Active users who may own a case: `{\"items\": [{\"username\", \"name\"}]}`",
+     None, None, [], ("401",)),
+    ("/cases/{case_id}/members", "post", "Add a second caseworker or a knowledge person, optionally until a day "
+     "(the owner or a team lead); 201 with the case", "MemberCreate", "Case", CASE_ID,
+     ("401", "403", "404", "422")),
+    ("/cases/{case_id}/members/{username}", "delete", "Take a member off the case (the owner or a team lead); 204",
+     None, None, CASE_ID + [{"name": "username", "in": "path", "required": True, "schema": {"type": "string"}}],
+     ("401", "403", "404")),
     ("/tasks", "get", "READY tasks: scope=mine|candidate|all, case_id, due_before, page, per_page", None,
      "Task", [{"name": n, "in": "query", "schema": {"type": "string"}}
               for n in ("scope", "case_id", "due_before", "page", "per_page")], ("401", "403", "422")),
@@ -97,19 +112,21 @@ OPERATIONS: list[tuple[str, str, str, str | None, str | None, list[dict[str, Any
      None, None, RULE_KEY + [{"name": "from", "in": "query", "required": True, "schema": {"type": "string"}}],
      ("401", "404", "422")),
     ("/deadline-rules/{key}/changes", "get", "Recorded changes of a rule", None, None, RULE_KEY, ("401", "404")),
-    ("/cases/{case_id}/access-log", "get", "Who used the case and when (administrators)", None, None, CASE_ID,
+    ("/cases/{case_id}/access-log", "get", "Who used the case, when and why (`purpose`, and the `reason` of a "
+     "break-glass access); team leads and administrators", None, None, CASE_ID,
      ("401", "403", "404")),
-    ("/cases/{case_id}/consents", "get", "The case's consents", None, "Consent", CASE_ID, ("401", "404")),
+    ("/cases/{case_id}/consents", "get", "The case's consents", None, "Consent", CASE_ID, ("401", "403", "404")),
     ("/cases/{case_id}/consents", "post", "Record a consent (who, to whom, what, why)", "Consent", "Consent", CASE_ID,
-     ("401", "404", "422")),
+     ("401", "403", "404", "422")),
     ("/consents/{consent_id}/withdraw", "post", "Withdraw a consent", None, "Consent",
      [{"name": "consent_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}],
-     ("401", "404", "409")),
+     ("401", "403", "404", "409")),
     ("/cases/{case_id}/disclosures", "get", "Every disclosure made in the case", None, "Disclosure", CASE_ID,
-     ("401", "404")),
-    ("/cases/{case_id}/safe-contact", "get", "Safe-contact instructions", None, "SafeContact", CASE_ID, ("401", "404")),
+     ("401", "403", "404")),
+    ("/cases/{case_id}/safe-contact", "get", "Safe-contact instructions", None, "SafeContact", CASE_ID,
+     ("401", "403", "404")),
     ("/cases/{case_id}/safe-contact", "put", "Replace safe-contact instructions", "SafeContact", "SafeContact",
-     CASE_ID, ("401", "404", "422")),
+     CASE_ID, ("401", "403", "404", "422")),
     ("/legal-exceptions", "get", "Legal bases for sharing without consent (`all=true`: also those switched off)",
      None, "LegalException", [], ("401",)),
     ("/legal-exceptions", "post", "Add a legal basis (administrators)", "LegalException", "LegalException", [],
@@ -124,6 +141,18 @@ OPERATIONS: list[tuple[str, str, str, str | None, str | None, list[dict[str, Any
     ("/directory/{entry_id}", "patch", "Change an external actor (administrators)", "DirectoryEntry", "DirectoryEntry",
      [{"name": "entry_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}],
      ("401", "403", "404", "422")),
+    ("/cases/{case_id}/break-glass", "post", "Break the glass: open any existing case for a limited time "
+     "(`CASEPATH_BREAK_GLASS_HOURS`) with `{\"reason\"}` (10-2000 characters); 201 `{\"case_id\", \"reference\", "
+     "\"expires_at\"}`; logged with the reason, the team leads are mailed; 409 when you already have access",
+     None, None, CASE_ID, ("401", "404", "409", "422")),
+    ("/closing-reasons", "get", "The active closing reasons: `{\"items\": [{\"key\", \"name\", \"name_en\", "
+     "\"needs_municipality\"}]}`", None, None, [], ("401",)),
+    ("/cases/{case_id}/close", "post", "Close an open case with a reason from the list (its owner or a team lead): "
+     "its open tasks are cancelled, its timers and queued reminders dropped; 409 when it is already closed",
+     "CloseCase", "Case", CASE_ID, ("401", "403", "404", "409", "422")),
+    ("/cases/{case_id}/reopen", "post", "Open a new case on the latest version of the closed case's process, linked "
+     "to it (team leads); 201; `data` as for POST /cases, default the old case's start data (required once erased)",
+     "ReopenCase", "Case", CASE_ID, ("401", "403", "404", "409", "422")),
 ]
 
 
@@ -144,6 +173,10 @@ def build_spec() -> dict[str, Any]:
         spec.components.schema(name, schema=schema)
     for name, schema in {"Me": MeSchema, "MeUpdate": MeUpdateSchema, "OutboxItem": OutboxItemSchema,
                          "Account": AccountSchema, "AccountUpdate": AccountUpdateSchema, "Token": TokenSchema}.items():
+        spec.components.schema(name, schema=schema)
+    for name, schema in {"CloseCase": CloseCaseSchema, "ReopenCase": ReopenCaseSchema,
+                         "ClosingReason": ClosingReasonSchema, "Owner": OwnerSchema,
+                         "MemberCreate": MemberCreateSchema}.items():
         spec.components.schema(name, schema=schema)
     for name, schema in {"ProcessValidation": ValidationResultSchema, "MigrationRequest": MigrationRequestSchema,
                          "MigrationResult": MigrationResultSchema}.items():

@@ -11,6 +11,7 @@ from marshmallow import INCLUDE, Schema, fields, validate
 
 from engine.deadlines.rules import calendar
 from engine.tasks.service import SCOPES
+from webui.api import closing_schemas
 from webui.clock import now
 
 
@@ -95,6 +96,23 @@ class CaseSchema(Schema):
     process_version = fields.Function(lambda c: c.process_version.version)
     opened_at = LocalDateTime()
     closed_at = LocalDateTime()
+    owner = fields.Function(lambda c: {"username": c.owner.username, "name": c.owner.display_name} if c.owner else None)
+    # Closing and reopening (webui/api/closing_schemas.py).
+    closing_reason = fields.String(allow_none=True)
+    closing_note = fields.String(allow_none=True)  # dump_case hides it from those without the content
+    receiving_municipality = fields.String(allow_none=True)
+    closed_by = fields.Function(closing_schemas.closed_by)
+    reopened_from = fields.Function(closing_schemas.reopened_from)
+    reopened_as = fields.Function(closing_schemas.reopened_as)
+
+
+class MemberSchema(Schema):
+    """A member of a case: a second caseworker or a knowledge person, until a given day (inclusive)."""
+
+    username = fields.String()
+    name = fields.String()
+    role = fields.String()
+    until = fields.Date(allow_none=True)
 
 
 class CaseEventSchema(Schema):

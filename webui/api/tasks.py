@@ -9,7 +9,8 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.cases.access import READ_TASK, log_access
+from engine.cases.access import READ_SAFE_CONTACT, READ_TASK, log_access
+from engine.cases.need_to_know import listed_with_safe_contact, listing_purpose
 from engine.consent.models import SafeContact
 from engine.consent.sharing import possible_recipients
 from engine.directory.service import list_entries
@@ -32,13 +33,19 @@ _task = TaskSchema()
 def list_tasks() -> ResponseReturnValue:
     """READY tasks by scope, sorted by due_at then created_at, paginated."""
     query = TaskQuerySchema().load(request.args.to_dict())
+    session, user = get_session(), current_user()
     page = service.list_tasks(
-        get_session(), current_user(), scope=query["scope"], case_id=query["case_id"],
+        session, user, scope=query["scope"], case_id=query["case_id"],
         due_before=query["due_before"], limit=query["per_page"],
         offset=(query["page"] - 1) * query["per_page"],
     )
+    # Safe contact is shown only where the rule shows it, and each case's instructions read is logged.
+    shown = [t for t in page.items if listed_with_safe_contact(user, t)]
+    items = dump_tasks(session, page.items, with_safe_contact=frozenset(t.id for t in shown))
+    for case_id, purpose in {t.case_id: listing_purpose(user, t) for t in shown}.items():
+        log_access(session, case_id, user, READ_SAFE_CONTACT, purpose=purpose)
     return {
-        "items": dump_tasks(get_session(), page.items),
+        "items": items,
         "page": query["page"],
         "per_page": query["per_page"],
         "total": page.total,
@@ -50,7 +57,7 @@ def list_tasks() -> ResponseReturnValue:
 def get_task(task_id: UUID) -> ResponseReturnValue:
     """One task with its form definition."""
     session = get_session()
-    task = service.get_task(session, task_id, current_user())
+    task, access = service.task_with_access(session, task_id, current_user(), service_clock())
     properties = service.task_properties(session, task)
     body = TaskDetailSchema().dump(task)
     body["form"] = service.task_form(session, task)
@@ -61,7 +68,7 @@ def get_task(task_id: UUID) -> ResponseReturnValue:
     kind = properties.get("directory_kind")
     region = current_app.config["CASEPATH"].region
     body["directory"] = DirectoryEntrySchema(many=True).dump(list_entries(session, kind, region)) if kind else []
-    log_access(session, task.case_id, current_user(), READ_TASK)
+    log_access(session, task.case_id, current_user(), READ_TASK, purpose=access.purpose, reason=access.reason)
     return body
 
 
@@ -71,10 +78,12 @@ def safe_contacts(session: Session, case_ids: list[UUID]) -> dict[UUID, dict]:
     return {row.case_id: SafeContactSchema().dump(row) for row in rows}
 
 
-def dump_tasks(session: Session, tasks: list[Task]) -> list[dict]:
-    """Tasks as the API returns them: each with its case's safe-contact instructions (or null)."""
-    contacts = safe_contacts(session, [task.case_id for task in tasks]) if tasks else {}
-    return [dict(item, safe_contact=contacts.get(task.case_id))
+def dump_tasks(session: Session, tasks: list[Task], with_safe_contact: bool | frozenset = True) -> list[dict]:
+    """Tasks as the API returns them: each with its case's safe-contact instructions (or null), for
+    all tasks (True), none (False) or the tasks whose ids are given."""
+    shown = [t for t in tasks if with_safe_contact is True or (with_safe_contact and t.id in with_safe_contact)]
+    contacts = safe_contacts(session, [task.case_id for task in shown]) if shown else {}
+    return [dict(item, safe_contact=contacts.get(task.case_id) if task in shown else None)
             for task, item in zip(tasks, _task.dump(tasks, many=True), strict=True)]
 
 

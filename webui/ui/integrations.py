@@ -8,6 +8,7 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
+from engine.clock import Clock
 from engine.consent import service as consent_service
 from engine.consent.sharing import with_exception_choices
 from engine.directory import service as directory_service
@@ -34,10 +35,10 @@ def directory_entries(session: Session, kind: str, region: str | None) -> list[A
     return directory_service.list_entries(session, kind=kind, region=region or None)
 
 
-def case_consents(session: Session, case_id: UUID, user: User) -> tuple[list[Any], list[Any]]:
-    """(consents, disclosures) of a case."""
-    consents = consent_service.list_consents(session, case_id, user)
-    return consents, consent_service.list_disclosures(session, case_id, user)
+def case_consents(session: Session, case_id: UUID, user: User, clock: Clock) -> tuple[list[Any], list[Any]]:
+    """(consents, disclosures) of a case whose content the user may read."""
+    consents = consent_service.list_consents(session, case_id, user, clock)
+    return consents, consent_service.list_disclosures(session, case_id, user, clock)
 
 
 def legal_exceptions(session: Session) -> list[Any]:

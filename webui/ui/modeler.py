@@ -14,7 +14,7 @@ from engine.bpmn import BpmnValidationError
 from engine.deadlines.rules import list_rules
 from engine.errors import InvalidInput
 from engine.process_models import drafts
-from engine.process_models.lanes import lane_groups, set_lane_group
+from engine.process_models.lanes import lane_groups, owner_lanes, set_lane_group
 from engine.process_models.service import latest_version
 from engine.users.models import Group
 from webui.database import get_session
@@ -103,6 +103,7 @@ def page_config(key: str) -> dict[str, Any]:
     return {
         "key": key,
         "lanes": lane_groups(session),
+        "owner_lanes": owner_lanes(session),
         "groups": sorted(session.scalars(select(Group.key))),
         "rules": [{"key": r.key, "name": r.name, "amount": r.amount, "unit": r.unit, "law": r.law_reference}
                   for r in list_rules(session)],
@@ -160,14 +161,17 @@ def check(key: str) -> ResponseReturnValue:
 @bp.post("/lanegrupper")
 @editor_required
 def lane_group() -> ResponseReturnValue:
-    """Set which group works the tasks of a lane (by lane name, for every process): {lane, group}."""
+    """Set which group works the tasks of a lane (by lane name, for every process), and whether they go
+    straight to the case owner: {lane, group, to_owner (optional)}."""
     body = _json()
+    session = get_session()
     try:
-        lanes = set_lane_group(get_session(), str(body.get("lane") or ""), str(body.get("group") or ""), me())
+        lanes = set_lane_group(session, str(body.get("lane") or ""), str(body.get("group") or ""), me(),
+                               body.get("to_owner"))
     except InvalidInput as exc:
-        get_session().rollback()
+        session.rollback()
         return jsonify({"error": exc.message, "details": exc.details}), 422
-    return jsonify({"lanes": lanes})
+    return jsonify({"lanes": lanes, "owner_lanes": owner_lanes(session)})
 
 
 @bp.post("/<key>/udrul")

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine.cases.access import READ_TASK, log_access
-from engine.cases.service import SUPERVISOR_GROUPS, can_view_case
+from engine.cases.need_to_know import Access
 from engine.consent.sharing import possible_recipients
 from engine.deadlines.rules import get_rule
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -33,21 +33,23 @@ def _tz() -> str:
     return current_app.config["CASEPATH"].timezone
 
 
-def _schema(task: Task) -> dict[str, Any] | None:
+def _schema(task: Task, access: Access) -> dict[str, Any] | None:
     session = get_session()
     schema = form_schema(service.task_form(session, task))
     kinds = possible_recipients(service.task_properties(session, task))
     if schema and kinds:
-        consents = integrations.case_consents(session, task.case_id, me())
+        # The consents on file are the case's content: offered once the task is yours.
+        consents = integrations.case_consents(session, task.case_id, me(), service_clock()) if access.content else None
         schema = integrations.with_disclosure_choices(
             schema, consents[0] if consents else [], integrations.legal_exceptions(session), kinds)
     return schema
 
 
-def _render(task: Task, values: dict[str, Any] | None = None, field_errors: dict[str, str] | None = None,
-            general: list[str] | None = None, status: int = 200) -> ResponseReturnValue:
+def _render(task: Task, access: Access, values: dict[str, Any] | None = None,
+            field_errors: dict[str, str] | None = None, general: list[str] | None = None,
+            status: int = 200) -> ResponseReturnValue:
     session, user = get_session(), me()
-    schema = _schema(task) if task.state == READY else None
+    schema = _schema(task, access) if task.state == READY else None
     field_errors = field_errors or {}
     labels = field_labels(schema or {})
     properties = service.task_properties(session, task)
@@ -62,7 +64,7 @@ def _render(task: Task, values: dict[str, Any] | None = None, field_errors: dict
     kind = properties.get("directory_kind")
     may_work = task.state == READY and (task.assignee_id == user.id or (
         task.assignee_id is None and task.candidate_group in user.group_keys))
-    supervisor = user.in_any(*SUPERVISOR_GROUPS)
+    supervisor = access.supervises
     page = render_template(
         "task.html", task=task, form_html=render_form(schema, values, field_errors, tz=_tz()), has_form=bool(schema),
         error_list=[(field_id(k), labels[k], field_errors[k]) for k in labels if k in field_errors],
@@ -70,10 +72,10 @@ def _render(task: Task, values: dict[str, Any] | None = None, field_errors: dict
         contact_flags=integrations.safe_contact_flags(contact), directory=integrations.directory_entries(
             session, kind, region) if kind else [], may_work=may_work, supervisor=supervisor,
         members=group_members(session, task.candidate_group) if supervisor and task.candidate_group else [],
-        case_visible=can_view_case(session, task.case, user), me=user,
+        case_visible=access.content, me=user,
     )
     # Every page that shows the task (and the case's safe-contact text) is a read, also a re-shown form.
-    log_access(session, task.case_id, user, READ_TASK, channel="ui")
+    log_access(session, task.case_id, user, READ_TASK, channel="ui", purpose=access.purpose, reason=access.reason)
     return page, status
 
 
@@ -81,7 +83,7 @@ def _render(task: Task, values: dict[str, Any] | None = None, field_errors: dict
 @login_required
 def show(task_id: UUID) -> ResponseReturnValue:
     """The task with its form, action card, deadline and safe-contact instructions; the view is logged."""
-    return _render(service.get_task(get_session(), task_id, me()))
+    return _render(*service.task_with_access(get_session(), task_id, me(), service_clock()))
 
 
 @bp.post("/<uuid:task_id>")
@@ -89,11 +91,11 @@ def show(task_id: UUID) -> ResponseReturnValue:
 def complete(task_id: UUID) -> ResponseReturnValue:
     """Convert the submitted strings, complete the task, or show the Danish errors beside the fields."""
     session, user = get_session(), me()
-    task = service.get_task(session, task_id, user)
+    task, access = service.task_with_access(session, task_id, user, service_clock())
     if task.state != READY:
         flash(_("Opgaven er ikke længere åben."), "error")
         return redirect(url_for("inbox.index"))
-    schema = _schema(task)
+    schema = _schema(task, access)
     data, problems = coerce(schema, request.form, tz=_tz())
     if not problems:
         try:
@@ -101,15 +103,15 @@ def complete(task_id: UUID) -> ResponseReturnValue:
         except InvalidInput as exc:
             session.rollback()
             problems, general = _split_problems(exc, field_labels(schema or {}))
-            task = service.get_task(session, task_id, user)
-            return _render(task, raw_values(schema, request.form), problems, general, 422)
+            task, access = service.task_with_access(session, task_id, user, service_clock())
+            return _render(task, access, raw_values(schema, request.form), problems, general, 422)
         except Conflict:
             session.rollback()
             flash(_("Opgaven er ikke længere åben, eller en anden har taget den."), "error")
             return redirect(url_for("inbox.index"))
         flash(_("Opgaven »%(name)s« er udført.", name=task.name), "success")
         return redirect(url_for("inbox.index"))
-    return _render(task, raw_values(schema, request.form), problems, None, 422)
+    return _render(task, access, raw_values(schema, request.form), problems, None, 422)
 
 
 def _split_problems(exc: InvalidInput, labels: dict[str, str]) -> tuple[dict[str, str], list[str]]:

@@ -106,6 +106,7 @@
       byId("helper-lane").hidden = !lane;
       if (lane && document.activeElement !== byId("helper-lane-group")) {
         byId("helper-lane-group").value = P.laneGroup(bo.name, config.lanes).group;
+        byId("helper-lane-owner").checked = (config.owner_lanes || []).indexOf((bo.name || "").trim()) >= 0;
       }
       var formKey = userTask || P.is(element, "bpmn:StartEvent") ? bo.get("camunda:formKey") : "";
       byId("helper-form").hidden = !formKey;
@@ -141,9 +142,11 @@
       var element = current && registry.get(current.id);
       if (!element || !P.is(element, "bpmn:Lane")) { return; }
       var lane = element.businessObject.name.trim(), group = byId("helper-lane-group").value;
-      window.Casepath.request(config.lane_group, "POST", { lane: lane, group: group }).then(function (result) {
+      var toOwner = byId("helper-lane-owner").checked;
+      window.Casepath.request(config.lane_group, "POST", { lane: lane, group: group, to_owner: toOwner }).then(function (result) {
         if (result.ok) {
           config.lanes = result.data.lanes;
+          config.owner_lanes = result.data.owner_lanes;
           render();
           byId("helper-lane-status").textContent = format(m.lane_group_saved, { lane: lane, group: group });
         } else {

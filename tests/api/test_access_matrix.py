@@ -1,0 +1,128 @@
+"""The need-to-know rule over every API route that takes a case or a task: one user per relation.
+
+The rows are the routes, the columns the relations of docs/access.md; each cell is the status the
+user gets. A new route that takes a case, a task or a person gets its row here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.helpers import DATA
+
+RELATIONS = ("owner", "member", "assignee", "candidate", "knowledge", "lead", "done", "admin", "stranger")
+GROUPS = {"owner": ["raadgiver-boern"], "member": ["raadgiver-voksen"], "assignee": ["modtagerteam"],
+          "candidate": ["raadgiver-boern"], "knowledge": ["vidensperson"], "lead": ["teamleder"],
+          "done": ["modtagerteam"], "admin": ["admin"], "stranger": ["raadgiver-voksen"]}
+CONSENT = {"given_by": "citizen", "recipient_kind": "police", "scope": "Trusler", "purpose": "Sikkerhedsplan"}
+# route -> expected status per relation, in the order of RELATIONS.
+MATRIX = {
+    ("GET", "/cases/{case}"): (200, 200, 200, 200, 200, 200, 404, 200, 404),
+    ("GET", "/cases/{case}/events"): (200, 200, 200, 403, 403, 200, 404, 403, 404),
+    ("GET", "/cases/{case}/consents"): (200, 200, 200, 403, 403, 200, 404, 403, 404),
+    ("GET", "/cases/{case}/disclosures"): (200, 200, 200, 403, 403, 200, 404, 403, 404),
+    ("GET", "/cases/{case}/safe-contact"): (200, 200, 200, 200, 403, 200, 404, 403, 404),
+    ("PUT", "/cases/{case}/safe-contact"): (200, 200, 403, 403, 403, 200, 404, 403, 404),
+    ("POST", "/cases/{case}/consents"): (201, 201, 403, 403, 403, 201, 404, 403, 404),
+    ("GET", "/cases/{case}/access-log"): (403, 403, 403, 403, 403, 200, 404, 200, 404),
+    ("POST", "/cases/{case}/owner"): (403, 403, 403, 403, 403, 200, 404, 403, 404),
+    ("POST", "/cases/{case}/members"): (201, 403, 403, 403, 403, 201, 404, 403, 404),
+    ("GET", "/tasks/{held}"): (200, 200, 200, 403, 403, 200, 404, 403, 404),
+    ("GET", "/tasks/{waiting}"): (200, 200, 200, 200, 403, 200, 404, 403, 404),
+    ("GET", "/tasks/{completed}"): (200, 200, 200, 403, 403, 200, 404, 403, 404),
+}
+
+
+@pytest.fixture
+def world(client, make_account):
+    """One case with every relation: returns (users by relation, ids by placeholder)."""
+    users = {relation: make_account(*GROUPS[relation], name=f"m-{relation}") for relation in RELATIONS}
+    lead, done = users["lead"], users["done"]
+    assert client.post("/api/v1/process-models", data=_diagram(), headers=lead.headers,
+                       content_type="application/xml").status_code == 201
+    case = client.post("/api/v1/cases", json={"process_key": "matrix"}, headers=done.headers).get_json()
+    intake = case["tasks"][0]["id"]
+    ready = client.post(f"/api/v1/tasks/{intake}/complete", json={"data": {}}, headers=done.headers).get_json()
+    held = next(t["id"] for t in ready["tasks"] if t["bpmn_id"] == "a")
+    waiting = next(t["id"] for t in ready["tasks"] if t["bpmn_id"] == "b")
+    assert client.post(f"/api/v1/tasks/{held}/claim", headers=users["assignee"].headers).status_code == 200
+    path = f"/api/v1/cases/{case['id']}"
+    assert client.post(f"{path}/owner", json={"username": "m-owner"}, headers=lead.headers).status_code == 200
+    for who, role in (("member", "caseworker"), ("knowledge", "knowledge_person")):
+        assert client.post(f"{path}/members", json={"username": f"m-{who}", "role": role},
+                           headers=lead.headers).status_code == 201
+    return users, {"case": case["id"], "held": held, "waiting": waiting, "completed": intake}
+
+
+def _diagram() -> bytes:
+    return (DATA / "matrix.bpmn").read_bytes()
+
+
+def _body(method: str, route: str) -> dict | None:
+    if route.endswith("/consents") and method == "POST":
+        return CONSENT
+    if route.endswith("/safe-contact"):
+        return {"instructions": "Spørg, om hun er alene.", "no_voicemail": True}
+    if route.endswith("/owner"):
+        return {"username": "m-owner"}
+    if route.endswith("/members"):
+        return {"username": "m-member", "role": "caseworker"}
+    return None
+
+
+@pytest.mark.parametrize("method, route", list(MATRIX))
+def test_each_relation_gets_what_the_rule_says(client, world, method, route):
+    users, ids = world
+    got = []
+    for relation in RELATIONS:
+        url = "/api/v1" + route.format(**ids)
+        response = client.open(url, method=method, json=_body(method, route), headers=users[relation].headers)
+        got.append(response.status_code)
+    assert dict(zip(RELATIONS, got, strict=True)) == dict(zip(RELATIONS, MATRIX[(method, route)], strict=True))
+
+
+def test_the_header_hides_the_content_from_those_without_it(client, world):
+    users, ids = world
+    client.put(f"/api/v1/cases/{ids['case']}/safe-contact", json={"instructions": "Ingen breve hjem."},
+               headers=users["owner"].headers)
+    for relation, sees in (("owner", True), ("candidate", True), ("admin", False), ("knowledge", False)):
+        body = client.get(f"/api/v1/cases/{ids['case']}", headers=users[relation].headers).get_json()
+        assert body["owner"] == {"username": "m-owner", "name": "m-owner"}
+        assert {m["username"]: m["role"] for m in body["members"]} == {
+            "m-member": "caseworker", "m-knowledge": "knowledge_person"}
+        contacts = [t["safe_contact"] for t in body["tasks"]]
+        assert (any(c and c["instructions"] == "Ingen breve hjem." for c in contacts)) is sees, relation
+
+
+def test_the_four_leaks_are_closed(client, world, make_account):
+    """Issue 11's leaks, reproduced: each must stay closed."""
+    users, ids = world
+    colleague = make_account("modtagerteam", name="m-colleague")
+    # 1. A completed task is not readable by its candidate group.
+    assert client.get(f"/api/v1/tasks/{ids['completed']}", headers=colleague.headers).status_code == 404
+    # 2. A task someone holds does not open the case to the rest of the group (nor its consents).
+    assert client.get(f"/api/v1/cases/{ids['case']}", headers=colleague.headers).status_code == 404
+    consent = client.post(f"/api/v1/cases/{ids['case']}/consents", json=CONSENT, headers=users["owner"].headers)
+    withdraw = client.post(f"/api/v1/consents/{consent.get_json()['id']}/withdraw", headers=colleague.headers)
+    assert withdraw.status_code == 404
+    # 3. The task list shows safe contact only where the rule does, and logs each case's read.
+    client.put(f"/api/v1/cases/{ids['case']}/safe-contact", json={"instructions": "Kun mobil."},
+               headers=users["owner"].headers)
+    listed = client.get("/api/v1/tasks?scope=all", headers=users["admin"].headers).get_json()["items"]
+    assert listed and all(t["safe_contact"] is None for t in listed)
+    mine = client.get("/api/v1/tasks?scope=mine", headers=users["assignee"].headers).get_json()["items"]
+    assert [t["safe_contact"]["instructions"] for t in mine] == ["Kun mobil."]
+    log = client.get(f"/api/v1/cases/{ids['case']}/access-log", headers=users["lead"].headers).get_json()["access"]
+    assert ("m-assignee", "read_safe_contact", "task") in {(a["username"], a["kind"], a["purpose"]) for a in log}
+    # 4. An administrator without another relation reads no content.
+    for part in ("events", "consents", "safe-contact", "disclosures"):
+        assert client.get(f"/api/v1/cases/{ids['case']}/{part}", headers=users["admin"].headers).status_code == 403
+
+
+def test_supervision_is_logged_as_such(client, world):
+    users, ids = world
+    client.get(f"/api/v1/cases/{ids['case']}/events", headers=users["lead"].headers)
+    client.get(f"/api/v1/cases/{ids['case']}/events", headers=users["owner"].headers)
+    log = client.get(f"/api/v1/cases/{ids['case']}/access-log", headers=users["lead"].headers).get_json()["access"]
+    purposes = {(a["username"], a["purpose"]) for a in log if a["kind"] == "read_timeline"}
+    assert purposes == {("m-lead", "supervision"), ("m-owner", "owner_work")}
