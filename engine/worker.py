@@ -1,5 +1,5 @@
 """The background worker: one APScheduler running the timer sweep, the reminder sweep and the
-outbox sender every few seconds."""
+outbox sender every few seconds, and retention (docs/retention.md) once a day."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import notifications
+from engine.cases.retention import run_retention
 from engine.config import Settings
 from engine.deadlines.worker import sweep
 from engine.notifications import reminders
@@ -40,8 +41,17 @@ def _outbox(factory: sessionmaker[Session], settings: Settings) -> None:
     _guarded("outbox", send_pending, factory, settings)
 
 
+def _retention(factory: sessionmaker[Session], settings: Settings) -> None:
+    def job() -> None:
+        with factory() as session:
+            run_retention(session, settings)
+
+    _guarded("retention", job)
+
+
 def start_worker(factory: sessionmaker[Session], settings: Settings, blocking: bool = True) -> BackgroundScheduler:
-    """Run the jobs every `worker_interval_seconds`; blocking for `casepath worker`, else in a thread."""
+    """Run the jobs every `worker_interval_seconds` (retention daily); blocking for `casepath worker`, else in a
+    thread."""
     notifications.configure(settings)
     scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone=UTC)
     jobs = (("timers", _timers, [factory, settings.worker_batch_size]),
@@ -52,6 +62,9 @@ def start_worker(factory: sessionmaker[Session], settings: Settings, blocking: b
             job, "interval", seconds=settings.worker_interval_seconds, args=args, id=job_id, max_instances=1,
             coalesce=True, next_run_time=datetime.now(UTC), misfire_grace_time=None,
         )
-    log.info("worker: timers, reminders and outbox every %s s", settings.worker_interval_seconds)
+    # Once a day, first when the worker starts (a worker restarted every night still runs it).
+    scheduler.add_job(_retention, "interval", days=1, args=[factory, settings], id="retention", max_instances=1,
+                      coalesce=True, next_run_time=datetime.now(UTC), misfire_grace_time=None)
+    log.info("worker: timers, reminders and outbox every %s s, retention daily", settings.worker_interval_seconds)
     scheduler.start()
     return scheduler

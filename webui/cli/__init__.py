@@ -22,6 +22,7 @@ from engine.process_models.service import deploy as deploy_file
 from engine.users import service as users
 from webui.cli.accounts import tokens_group, users_group
 from webui.cli.base import load_settings, open_session
+from webui.cli.retention import retention_command
 
 DEMO_USERS = [
     ("modtager", "modtagerteam"),
@@ -190,3 +191,4 @@ def demo(host: str, port: int, no_run: bool) -> None:
 
 main.add_command(users_group)
 main.add_command(tokens_group)
+main.add_command(retention_command)
