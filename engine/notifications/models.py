@@ -21,8 +21,9 @@ DUE = "due"  # the last working day of the deadline has begun
 ESCALATION = "escalation"  # the deadline has passed: told to the escalation group
 ASSIGNMENT = "assignment"  # someone else gave the task to the recipient
 DIGEST = "digest"  # one daily mail collecting a user's held notices
+BREAK_GLASS = "break_glass"  # about a case, not a task: someone opened it by breaking the glass
 STAGES = (REMINDER, DUE, ESCALATION)
-KINDS = (*STAGES, ASSIGNMENT, DIGEST)
+KINDS = (*STAGES, ASSIGNMENT, DIGEST, BREAK_GLASS)
 
 # States of an outbox row.
 QUEUED = "queued"  # waiting to be sent (next_attempt_at doubles as the sending lease)
@@ -38,7 +39,9 @@ class OutboxMail(Base):
     """One mail to one user, or (state held) one notice waiting for the user's digest.
 
     `due_at` is the instant the mail is about: the task's deadline for the deadline stages, the
-    moment of assignment for assignment mails, the digest hour for digests.
+    moment of assignment for assignment mails, the digest hour for digests, the moment of the
+    break-glass for break-glass mails. Mails about a case rather than a task (break-glass) have
+    `case_id` and no `task_id`, and are sent at once, never held for a digest.
     """
 
     __tablename__ = "mail_outbox"
@@ -52,6 +55,7 @@ class OutboxMail(Base):
     message_id: Mapped[str] = mapped_column(String(255), unique=True)
     kind: Mapped[str] = mapped_column(String(16))
     task_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     to_addr: Mapped[str] = mapped_column(String(254))

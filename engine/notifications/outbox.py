@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import ssl
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,7 +36,7 @@ from engine.notifications.models import (
     STATES,
     OutboxMail,
 )
-from engine.notifications.rendering import locale_of, render_task_mail, task_facts
+from engine.notifications.rendering import CaseFacts, locale_of, render_case_mail, render_task_mail, task_facts
 from engine.notifications.smtp import MailRejected, OutgoingMail, ServerUnavailable, SmtpSender, build_message
 from engine.tasks.models import READY, Task
 from engine.users.models import User
@@ -81,6 +82,24 @@ def queue_task_mail(
         .returning(OutboxMail.id)
     )
     return values["state"] if session.execute(stmt).first() is not None else None
+
+
+def queue_case_mail(
+    session: Session, case_id: uuid.UUID, facts: Callable[[str], CaseFacts], user: User, due_at: datetime,
+    now: datetime, settings: Settings,
+) -> None:
+    """Queue one mail about a case (not a task) to `user`, in the caller's transaction. `facts` gives
+    what the mail may say in a locale. Sent at once, never held for a digest: it asks for attention
+    now. Queued exactly once because the caller's change that causes it happens once."""
+    locale = locale_of(user.locale)
+    said = facts(locale)
+    mail = render_case_mail(said, locale)
+    row_id = uuid.uuid4()
+    session.add(OutboxMail(
+        id=row_id, message_id=new_message_id(row_id, settings), kind=said.kind, task_id=None, case_id=case_id,
+        due_at=due_at, user_id=user.id, to_addr=user.email.strip(), locale=locale, state=QUEUED, attempts=0,
+        next_attempt_at=now, created_at=now, subject=mail.subject, body_text=mail.text, body_html=mail.html,
+    ))
 
 
 def queue_assignment(session: Session, task: Task, assignee: User, actor: User | None, now: datetime) -> None:

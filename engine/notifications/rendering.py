@@ -1,7 +1,8 @@
 """Mail texts from Jinja2 templates (Danish, or English for users whose locale is `en`).
 
 A template only ever receives what `TaskFacts` holds, so a mail cannot carry more than a task name,
-a case reference, a deadline and a link, whatever the case contains.
+a case reference, a deadline and a link, whatever the case contains. Mails about a case (break the
+glass) likewise receive only `CaseFacts`: the reference, who, when, until when and a link.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from engine.config import Settings
-from engine.notifications.models import ASSIGNMENT, DUE, ESCALATION, REMINDER
+from engine.notifications.models import ASSIGNMENT, BREAK_GLASS, DUE, ESCALATION, REMINDER
 from engine.tasks.models import Task
 
 LOCALES = ("da", "en")
@@ -32,6 +33,7 @@ SUBJECTS = {
         ESCALATION: "Frist overskredet: {task} (sag {reference})",
         ASSIGNMENT: "Opgave tildelt dig: {task} (sag {reference})",
         "digest": "Daglig oversigt over frister og opgaver, {day}",
+        BREAK_GLASS: "Nødadgang til sag {reference}",
     },
     "en": {
         REMINDER: "Reminder: deadline for {task} (case {reference})",
@@ -39,6 +41,7 @@ SUBJECTS = {
         ESCALATION: "Deadline passed: {task} (case {reference})",
         ASSIGNMENT: "Task assigned to you: {task} (case {reference})",
         "digest": "Daily summary of deadlines and tasks, {day}",
+        BREAK_GLASS: "Emergency access to case {reference}",
     },
 }
 
@@ -51,6 +54,21 @@ class TaskFacts:
     task_name: str
     case_reference: str
     deadline: str | None  # formatted in Danish time, or None when the task has no deadline
+    link: str
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """Everything a mail about a case may say: the reference, a user name, two instants and a link.
+
+    Never the stated reason of a break-glass, names of citizens, CPR numbers, addresses or case text.
+    """
+
+    kind: str
+    case_reference: str
+    username: str  # the staff member who acted (a user name, not a citizen)
+    at: str  # formatted in Danish time
+    until: str  # formatted in Danish time
     link: str
 
 
@@ -85,6 +103,19 @@ def format_deadline(due: datetime, timezone: str, locale: str = "da") -> str:
     if locale == "en":
         return f"{format_day(local.date(), locale)} at {local:%H:%M}"
     return f"{format_day(local.date(), locale)} kl. {local:%H.%M}"
+
+
+def format_instant(at: datetime, timezone: str, locale: str = "da") -> str:
+    """An instant in Danish time: `mandag 23. november 2026 kl. 10.00` / `Monday 23 November 2026 at 10:00`."""
+    local = at.astimezone(ZoneInfo(timezone))
+    if locale == "en":
+        return f"{format_day(local.date(), locale)} at {local:%H:%M}"
+    return f"{format_day(local.date(), locale)} kl. {local:%H.%M}"
+
+
+def case_link(settings: Settings, case_id: object) -> str:
+    """The case's page in the web UI."""
+    return f"{settings.base_url.rstrip('/')}/sager/{case_id}"
 
 
 def task_link(settings: Settings, task_id: object) -> str:
@@ -123,6 +154,14 @@ def render_task_mail(facts: TaskFacts, locale: str) -> RenderedMail:
     locale = locale_of(locale)
     subject = SUBJECTS[locale][facts.kind].format(task=facts.task_name, reference=facts.case_reference)
     text, html = _render("task", locale, mail=facts)
+    return RenderedMail(subject=_one_line(subject), text=text, html=html)
+
+
+def render_case_mail(facts: CaseFacts, locale: str) -> RenderedMail:
+    """One mail about one case (templates `<kind>_<locale>.txt/.html`)."""
+    locale = locale_of(locale)
+    subject = SUBJECTS[locale][facts.kind].format(reference=facts.case_reference)
+    text, html = _render(facts.kind, locale, mail=facts)
     return RenderedMail(subject=_one_line(subject), text=text, html=html)
 
 
