@@ -22,6 +22,7 @@ READ_TIMELINE = "read_timeline"
 READ_CONSENTS = "read_consents"
 READ_DIAGRAM = "read_diagram"
 READ_SAFE_CONTACT = "read_safe_contact"
+READ_DIGEST = "read_digest"
 
 
 class CaseAccess(Base):

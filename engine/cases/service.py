@@ -93,7 +93,7 @@ def open_case(
     session.add(case)
     session.flush()
     events.record(session, case.id, events.CASE_OPENED, actor,
-                  f"Sagen er oprettet på {version.key} version {version.version}")
+                  f"Sagen er oprettet på {version.key} version {version.version}", at=now)
     run = start_case_run(session, case, version, data, clock)
     run.save(session, actor)
     session.commit()

@@ -229,7 +229,7 @@ def complete(
     found.ended_at = clock()
     found.ended_by_id = user.id
     events.record(session, case.id, events.TASK_COMPLETED, user, f"Opgaven '{found.name}' er udført",
-                  task_id=found.id, details={"fields": sorted(data)})
+                  task_id=found.id, details={"fields": sorted(data)}, at=found.ended_at)
     if owner is not None:
         apply_owner(session, case, owner, user, clock())  # before the save creates the next tasks
     run.save(session, user)

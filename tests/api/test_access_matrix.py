@@ -19,6 +19,7 @@ CONSENT = {"given_by": "citizen", "recipient_kind": "police", "scope": "Trusler"
 MATRIX = {
     ("GET", "/cases/{case}"): (200, 200, 200, 200, 200, 200, 404, 200, 404),
     ("GET", "/cases/{case}/events"): (200, 200, 200, 403, 403, 200, 404, 403, 404),
+    ("GET", "/cases/{case}/digest"): (200, 200, 200, 403, 200, 200, 404, 403, 404),
     ("GET", "/cases/{case}/consents"): (200, 200, 200, 403, 403, 200, 404, 403, 404),
     ("GET", "/cases/{case}/disclosures"): (200, 200, 200, 403, 403, 200, 404, 403, 404),
     ("GET", "/cases/{case}/safe-contact"): (200, 200, 200, 200, 403, 200, 404, 403, 404),

@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
         closing,
         consents,
         deadlines,
+        digest,
         directory,
         errors,
         me,

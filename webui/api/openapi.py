@@ -16,6 +16,7 @@ from webui.api.admin import OutboxItemSchema
 from webui.api.closing_schemas import CloseCaseSchema, ClosingReasonSchema, ReopenCaseSchema
 from webui.api.consents import ConsentSchema, DisclosureSchema, LegalExceptionSchema, SafeContactSchema
 from webui.api.deadlines import DeadlineRuleSchema, DeadlineRuleUpdateSchema
+from webui.api.digest import DigestSchema
 from webui.api.directory import DirectoryEntrySchema
 from webui.api.me import MeSchema, MeUpdateSchema
 from webui.api.ownership_schemas import MemberCreateSchema, OwnerSchema
@@ -65,6 +66,9 @@ OPERATIONS: list[tuple[str, str, str, str | None, str | None, list[dict[str, Any
      "only where the rule shows them", None, "Case", CASE_ID, ("401", "404")),
     ("/cases/{case_id}/events", "get", "The case's timeline (its content)", None, "CaseEvent", CASE_ID,
      ("401", "403", "404")),
+    ("/cases/{case_id}/digest", "get", "The anonymised digest of a case for a knowledge person's sparring: yes/no "
+     "answers, numbers and choices from the forms' lists, and the steps with their deadlines; never free text",
+     None, "Digest", CASE_ID, ("401", "403", "404")),
     ("/cases/{case_id}/owner", "post", "Set or change the case owner (team leads): an active caseworker; the old "
      "owner's open tasks move to the new one", "Owner", "Case", CASE_ID, ("401", "403", "404", "422")),
     ("/owner-candidates", "get", "Active users who may own a case: `{\"items\": [{\"username\", \"name\"}]}`",
@@ -176,7 +180,7 @@ def build_spec() -> dict[str, Any]:
         spec.components.schema(name, schema=schema)
     for name, schema in {"CloseCase": CloseCaseSchema, "ReopenCase": ReopenCaseSchema,
                          "ClosingReason": ClosingReasonSchema, "Owner": OwnerSchema,
-                         "MemberCreate": MemberCreateSchema}.items():
+                         "MemberCreate": MemberCreateSchema, "Digest": DigestSchema}.items():
         spec.components.schema(name, schema=schema)
     for name, schema in {"ProcessValidation": ValidationResultSchema, "MigrationRequest": MigrationRequestSchema,
                          "MigrationResult": MigrationResultSchema}.items():
