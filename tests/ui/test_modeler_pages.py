@@ -101,6 +101,27 @@ def test_lane_group_endpoint_refuses_bad_input_and_changes_nothing(client, db_se
     assert refused.status_code == 403
 
 
+def test_team_leads_route_a_lane_to_the_case_owner_from_the_element_box(client, db_session, people):
+    from engine.process_models.lanes import owner_lanes
+
+    login(client, "leder1")
+    token = csrf_token(client, "/processer")
+    assert "Rådgiver (børn)" in owner_lanes(db_session)  # shipped: the caseworker lanes go to the owner
+    not_bool = _json(client, "POST", "/processer/lanegrupper", {"lane": "Rådgiver (børn)", "group": "raadgiver-boern",
+                                                               "to_owner": "ja"}, token)
+    assert not_bool.status_code == 422 and "Rådgiver (børn)" in owner_lanes(db_session)
+    off = _json(client, "POST", "/processer/lanegrupper", {"lane": "Rådgiver (børn)", "group": "raadgiver-boern",
+                                                          "to_owner": False}, token)
+    assert off.status_code == 200 and "Rådgiver (børn)" not in off.get_json()["owner_lanes"]
+    kept = _json(client, "POST", "/processer/lanegrupper", {"lane": "Rådgiver (børn)", "group": "raadgiver-boern"},
+                 token)
+    assert "Rådgiver (børn)" not in kept.get_json()["owner_lanes"]  # left out: unchanged
+    on = _json(client, "POST", "/processer/lanegrupper", {"lane": "Visitation", "group": "modtagerteam",
+                                                         "to_owner": True}, token)
+    assert "Visitation" in on.get_json()["owner_lanes"] and "Visitation" in owner_lanes(db_session)
+    assert 'id="helper-lane-owner"' in client.get("/processer/underretning_boern/modeller").get_data(as_text=True)
+
+
 def test_save_check_and_deploy_a_draft(client, db_session, people):
     login(client, "leder1")
     token = csrf_token(client, "/processer")
