@@ -1,8 +1,10 @@
 """The caseworker UI in a real browser (Debian's Chromium through Playwright).
 
-Scenario: reception registers a notification and assesses it, the team lead distributes it, the
-caseworker claims it, submits a form with errors, sees the Danish messages, corrects them and
-completes; the case diagram moves on; everyone signs out. axe-core checks the login, inbox, task
+Scenario: reception registers a notification, sees the case's header only until it takes the
+assessment from the case page (need-to-know), records safe contact and a consent, and assesses it;
+the team lead distributes it, the caseworker claims it, submits a form with errors, sees the Danish
+messages, corrects them and completes; the case diagram moves on; those who are done with the case
+no longer find it; everyone signs out. axe-core checks the login, inbox, task
 and case pages; every page is saved as a screenshot in test-artifacts/.
 
 Diagram-specific steps (task names, form fields) are the constants and `fill_*` functions at the
@@ -93,6 +95,14 @@ def open_case(page, reference: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Sag {reference}")
 
 
+def not_found(page, reference: str) -> None:
+    """The case search for a case the user may not see: the same message as for no such case."""
+    page.get_by_label("Find sag").fill(reference)
+    page.get_by_role("button", name="Find").click()
+    expect(page.get_by_role("alert")).to_contain_text("Sagen findes ikke, eller du har ikke adgang til den.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Indbakke")
+
+
 def diagram_markers(page) -> dict[str, list[str]]:
     """Element ids marked active / completed in the bpmn-js diagram, once it has loaded."""
     expect(page.locator("#diagram")).to_have_attribute("data-loaded", "true")
@@ -134,7 +144,12 @@ def test_case_path_through_the_ui(page, live_server):
     old_reference = register_notification(page, hours_ago=30, shots=True)
     reference = register_notification(page, hours_ago=2)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Sag {reference}")
-    page.get_by_text("Tilføj en instruks om sikker kontakt").click()
+    # A waiting task of the reception's group: the header only, until the task is taken.
+    expect(page.locator("#my-tasks-title")).to_have_text("Opgave til din gruppe")
+    expect(page.locator("#contact-title")).to_have_count(0)
+    page.get_by_role("button", name=re.compile("Tag opgaven")).click()
+    expect(page.get_by_role("status")).to_contain_text("Du har taget opgaven.")
+    page.locator("#contact-title + details > summary").click()
     page.get_by_label("Instruks om sikker kontakt").fill("Ring kun til barnets egen mobil mellem kl. 8 og 9.")
     page.get_by_label("Læg ingen beskeder på telefonsvareren").check()
     page.get_by_role("button", name="Gem instruksen").click()
@@ -150,11 +165,9 @@ def test_case_path_through_the_ui(page, live_server):
 
     page.get_by_role("link", name="Indbakke").first.click()
     expect(row(page, "candidate", old_reference, ASSESS)).to_contain_text("Overskredet")
-    expect(row(page, "candidate", reference, ASSESS)).to_contain_text("Under 1 arbejdsdag tilbage")
+    expect(row(page, "mine", reference, ASSESS)).to_contain_text("Under 1 arbejdsdag tilbage")
     screenshot(page, "03-inbox-reception")
     assert_accessible(page, "inbox")
-    row(page, "candidate", reference, ASSESS).get_by_role("button", name=re.compile("Tag opgaven")).click()
-    expect(page.get_by_role("status")).to_contain_text("Du har taget opgaven.")
     row(page, "mine", reference, ASSESS).get_by_role("link", name=ASSESS).click()
 
     # The task page: safe contact banner, action card, deadline rule; an error, then completion.
@@ -175,17 +188,20 @@ def test_case_path_through_the_ui(page, live_server):
     page.get_by_role("button", name="Udfør opgaven").click()
     expect(page.get_by_role("status")).to_contain_text(f"Opgaven »{ASSESS}« er udført.")
 
-    # The case page: the diagram has moved on from the assessment to the distribution.
+    # Done with its task, the reception has no relation to the case: the same answer as for no case.
+    not_found(page, reference)
+    logout(page)
+
+    # Team lead: the case page (the diagram has moved on from the assessment to the distribution),
+    # then distribute the case and give the caseworker's task to a caseworker.
+    login(page, "teamleder")
     open_case(page, reference)
     markers = diagram_markers(page)
     assert markers == {"active": ["Task_fordel_sag"], "completed": ["Task_vurdering_24t"]}
     expect(page.locator("#deadlines-title + .table-wrap")).to_contain_text("Overholdt")
     screenshot(page, "06-case")
     assert_accessible(page, "case")
-    logout(page)
-
-    # Team lead: distribute the case, then give the caseworker's task to a caseworker.
-    login(page, "teamleder")
+    page.get_by_role("link", name="Indbakke").first.click()
     row(page, "candidate", reference, DISTRIBUTE).get_by_role("button", name=re.compile("Tag opgaven")).click()
     row(page, "mine", reference, DISTRIBUTE).get_by_role("link", name=DISTRIBUTE).click()
     fill_distribution(page)
@@ -216,17 +232,21 @@ def test_case_path_through_the_ui(page, live_server):
     page.get_by_role("button", name="Udfør opgaven").click()
     expect(page.get_by_role("status")).to_contain_text(f"Opgaven »{CONVERSATION}« er udført.")
 
-    # The case: the diagram has moved on (every task done), the case is closed.
-    open_case(page, reference)
-    markers = diagram_markers(page)
-    assert markers["active"] == []
-    assert set(markers["completed"]) == {"Task_vurdering_24t", "Task_fordel_sag", "Task_boernesamtale"}
-    expect(page.locator(".summary")).to_contain_text("Afsluttet")
-    expect(page.locator(".timeline")).to_contain_text(f"Opgaven '{CONVERSATION}' er udført")
-    screenshot(page, "09-case-closed")
+    not_found(page, reference)  # every task done: the caseworker holds nothing of the case any more
     page.get_by_role("link", name="Profil").click()
     expect(page.get_by_role("heading", level=1, name="Profil")).to_be_visible()
     screenshot(page, "10-profile")
     assert_accessible(page, "profile")
+    logout(page)
+
+    # The team lead's case page: the diagram has moved on (every task done), the case is closed.
+    login(page, "teamleder")
+    open_case(page, reference)
+    markers = diagram_markers(page)
+    assert markers["active"] == []
+    assert set(markers["completed"]) == {"Task_vurdering_24t", "Task_fordel_sag", "Task_boernesamtale"}
+    expect(page.locator("#overblik")).to_contain_text("Afsluttet")
+    expect(page.locator(".timeline")).to_contain_text(f"Opgaven '{CONVERSATION}' er udført")
+    screenshot(page, "09-case-closed")
     logout(page)
     assert [p for p in live_server.problems if "Content Security Policy" in p] == []

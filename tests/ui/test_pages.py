@@ -88,10 +88,15 @@ def test_task_page_form_errors_and_completion(client, db_session, people):
     assert '<a href="#f-decision">Beslutning – Feltet skal udfyldes.</a>' in text(failed)
     done = post(client, f"/opgaver/{task.id}", {"decision": "forward", "acute": "true"}, follow_redirects=True)
     assert f"Opgaven »{ASSESS}« er udført." in text(done)
-    again = post(client, f"/opgaver/{task.id}", {"decision": "forward"}, follow_redirects=True)
-    assert "Opgaven er ikke længere åben." in text(again)
+    # Need-to-know: having completed a task earlier is no relation to the case any more.
+    assert post(client, f"/opgaver/{task.id}", {"decision": "forward"}).status_code == 404
+    assert client.get(f"/opgaver/{task.id}").status_code == 404
+    post(client, "/log-ud")
+    login(client, "leder1")
     closed = text(client.get(f"/opgaver/{task.id}"))
     assert "Opgaven er ikke længere åben (Udført)." in closed and 'name="decision"' not in closed
+    again = post(client, f"/opgaver/{task.id}", {"decision": "forward"}, follow_redirects=True)
+    assert "Opgaven er ikke længere åben." in text(again)
     ready = tasks.list_tasks(db_session, people["lead"], scope="candidate").items
     assert [t.name for t in ready] == ["Fordel sagen til en rådgiver"]
 
@@ -101,13 +106,19 @@ def test_task_held_by_someone_else_and_tasks_of_other_groups(client, db_session,
     other = make_user(db_session, "modtager2", "modtagerteam")
     tasks.claim(db_session, task.id, other)
     login(client, "modtager1")
+    # Need-to-know: once a colleague holds the case's only task, the rest of the group has no relation.
+    assert client.get(f"/opgaver/{task.id}").status_code == 404
+    assert post(client, f"/opgaver/{task.id}", {"decision": "forward"}).status_code == 404
+    assert client.get(f"/sager/{task.case_id}").status_code == 404
+    post(client, "/log-ud")
+    login(client, "leder1")
     page = text(client.get(f"/opgaver/{task.id}"))
     assert "Opgaven er taget af modtager2." in page and 'name="decision"' not in page
     conflict = post(client, f"/opgaver/{task.id}", {"decision": "forward"}, follow_redirects=True)
     assert "Opgaven er ikke længere åben, eller en anden har taget den." in text(conflict)
     post(client, "/log-ud")
     login(client, "raadgiver1")
-    assert client.get(f"/opgaver/{task.id}").status_code == 403
+    assert client.get(f"/opgaver/{task.id}").status_code == 404  # no relation: as for a missing task
     assert client.get(f"/sager/{task.case_id}").status_code == 404
     assert client.get(f"/sager/{task.case_id}/diagram.bpmn").status_code == 404
     found = client.get(f"/sager?sag={task.case.reference}", follow_redirects=True)
@@ -117,7 +128,11 @@ def test_task_held_by_someone_else_and_tasks_of_other_groups(client, db_session,
 def test_case_page_and_diagram(client, db_session, people):
     opened = open_notification(db_session, people["reception"])
     tasks.complete(db_session, opened.tasks[0].id, {"decision": "forward", "acute": False}, people["reception"])
-    login(client, "modtager1")
+    login(client, "modtager1")  # completed a task earlier, no other relation: the case is gone for them
+    assert client.get(f"/sager/{opened.case.id}").status_code == 404
+    assert client.get(f"/sager/{opened.case.id}/diagram.bpmn").status_code == 404
+    post(client, "/log-ud")
+    login(client, "leder1")
     page = text(client.get(f"/sager/{opened.case.id}"))
     assert f"Sag {opened.case.reference}" in page
     assert "data-active='[\"Task_fordel_sag\"]'" in page
@@ -141,7 +156,7 @@ def test_case_page_says_which_deadlines_were_met_missed_or_are_open(client, db_s
     on_time = open_notification(db_session, people["reception"], hours_ago=2)
     tasks.complete(db_session, on_time.tasks[0].id, {"decision": "forward", "acute": False}, people["reception"])
     late = open_notification(db_session, people["reception"], hours_ago=30)
-    login(client, "modtager1")
+    login(client, "leder1")  # the reception, having done its task, no longer sees the case
     met = _deadline_rows(text(client.get(f"/sager/{on_time.case.id}")))
     assert len(met) == 1 and met[0].startswith(ASSESS) and met[0].endswith("Overholdt")
     assert "(BL § 136 " in met[0]  # the rule's law reference
@@ -157,6 +172,10 @@ def test_consents_and_safe_contact(client, db_session, people):
     opened = open_notification(db_session, people["reception"])
     case_url = f"/sager/{opened.case.id}"
     login(client, "modtager1")
+    # A candidate of the waiting task sees the header only and may not record anything yet.
+    assert post(client, f"{case_url}/samtykker", {"recipient_kind": "police"}).status_code == 403
+    assert post(client, f"{case_url}/sikker-kontakt", {"instructions": "Ring ikke."}).status_code == 403
+    tasks.claim(db_session, opened.tasks[0].id, people["reception"])  # holding a task of an unowned case
     failed = post(client, f"{case_url}/samtykker", {"recipient_kind": "police"})
     assert failed.status_code == 422 and "Samtykket blev ikke gemt." in text(failed)
     assert 'id="f-scope-error"' in text(failed)

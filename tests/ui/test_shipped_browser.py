@@ -1,9 +1,12 @@
 """The shipped children's procedure (workflows/ with its form-js forms) in a real browser.
 
-Reception registers a notification on the shipped start form and assesses it on the shipped
-24-hour form (an error first), the team lead distributes it, the caseworker holds the conversation
-with the child; every shipped form page passes axe and the case diagram moves on. Screenshots:
-test-artifacts/ui-shipped-*.png.
+Reception registers a notification on the shipped start form, sees the case's header only until it
+takes the assessment (need-to-know: a waiting task of its group), records the safe-contact
+instructions and assesses on the shipped 24-hour form (an error first); the team lead distributes
+the case by picking its owner from the list of children's caseworkers; the owner finds the next
+task already in "Mine opgaver" and holds the conversation with the child; another caseworker of the
+same group who opens the case's address gets the Danish 404. Every shipped form page and the case
+pages pass axe and the case diagram moves on. Screenshots: test-artifacts/ui-shipped-*.png.
 """
 
 from __future__ import annotations
@@ -23,11 +26,14 @@ pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api").expect
 
 CPH = ZoneInfo("Europe/Copenhagen")
-USERS = {"modtager": ["modtagerteam"], "teamleder": ["teamleder"], "raadgiver": ["raadgiver-boern"]}
+USERS = {"modtager": ["modtagerteam"], "teamleder": ["teamleder"], "raadgiver": ["raadgiver-boern"],
+         "raadgiver2": ["raadgiver-boern"]}
 ASSESS = "Vurdér inden for 24 timer, om barnet er i fare"
 DISTRIBUTE = "Fordel sagen til en rådgiver"
 CONVERSATION = "Børnesamtale"
 SCREENING = "Screening for negativ social kontrol"
+RECEIPT = "Bekræft modtagelsen over for underretteren"
+CONTACT = "Ring kun til barnets egen mobil mellem kl. 8 og 9. Spørg, om barnet er alene."
 
 
 @pytest.fixture(scope="module")
@@ -70,9 +76,26 @@ def test_the_shipped_childrens_procedure_through_its_own_forms(page, live_server
     flash = page.get_by_role("status")
     expect(flash).to_contain_text("er oprettet")
     reference = re.search(r"\d{4}-\d{6}", flash.inner_text()).group(0)
+    case_url = page.url
+
+    # The reception's group has waiting tasks: the case's header and its tasks, not its content.
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Sag {reference}")
+    expect(page.locator("#my-tasks-title")).to_have_text("Opgave til din gruppe")
+    expect(page.locator("#diagram")).to_have_count(0)
+    expect(page.locator("#overblik")).to_contain_text("Ingen endnu – sagen er ikke fordelt")
+    flows.assert_accessible(page, "shipped-case-candidate")
 
     page.get_by_role("link", name="Indbakke").first.click()
     open_task(page, reference, ASSESS)
+    # Holding a task of a case without an owner, the reception works the case: safe contact first.
+    page.get_by_role("link", name=f"Sag {reference}").click()
+    page.locator("#contact-title + details > summary").click()
+    page.get_by_label("Instruks om sikker kontakt").fill(CONTACT)
+    page.get_by_label("Læg ingen beskeder på telefonsvareren").check()
+    page.get_by_role("button", name="Gem instruksen").click()
+    expect(page.get_by_role("status")).to_contain_text("Instruksen om sikker kontakt er gemt.")
+    expect(page.locator(".safe-contact[role=alert]")).to_contain_text("barnets egen mobil")
+    page.get_by_role("link", name=ASSESS).click()
     expect(page.locator(".summary")).to_contain_text("BL § 136")
     page.get_by_role("button", name="Udfør opgaven").click()
     for field in ("danger_assessment", "assessment_decision"):
@@ -83,32 +106,69 @@ def test_the_shipped_childrens_procedure_through_its_own_forms(page, live_server
     page.get_by_label("Vurdering af barnets situation").fill("Barnet er bekymret, men ikke i akut fare.")
     page.get_by_label("Send videre til fordeling hos teamlederen").check()
     complete(page, ASSESS)
+    # Done with the assessment, the reception is again only a candidate (of the receipt): the header.
+    page.goto(case_url)
+    expect(page.locator("#my-tasks-title")).to_be_visible()
+    expect(page.locator("#my-tasks-title + p + ul")).to_contain_text(RECEIPT)
+    expect(page.locator(".safe-contact[role=alert]")).to_contain_text("barnets egen mobil")
+    expect(page.locator("#timeline-title")).to_have_count(0)
+    screenshot(page, "shipped-03-case-header-only")
+    flows.assert_accessible(page, "shipped-case-header-only")
     flows.logout(page)
 
+    # The team lead picks the owner from the list of the children's caseworkers.
     flows.login(page, "teamleder")
     open_task(page, reference, DISTRIBUTE)
-    page.get_by_label("Valgt rådgiver (brugernavn)").fill("raadgiver")
+    owner_field = page.get_by_label("Sagsbehandler (rådgiver)")
+    assert owner_field.evaluate("e => e.tagName") == "SELECT"
+    assert owner_field.locator("option").all_inner_texts() == ["Vælg …", "raadgiver", "raadgiver2"]
+    owner_field.select_option("raadgiver")
+    screenshot(page, "shipped-04-distribution")
     flows.assert_accessible(page, "shipped-distribution")
     complete(page, DISTRIBUTE)
     flows.logout(page)
 
+    # The owner finds the next task already in "Mine opgaver".
     flows.login(page, "raadgiver")
-    open_task(page, reference, CONVERSATION)
+    expect(flows.row(page, "mine", reference, CONVERSATION)).to_be_visible()
+    expect(flows.row(page, "candidate", reference, CONVERSATION)).to_have_count(0)
+    flows.row(page, "mine", reference, CONVERSATION).get_by_role("link", name=CONVERSATION).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(CONVERSATION)
     page.get_by_label("Samtalen blev holdt den").fill(datetime.now(CPH).date().isoformat())
     page.get_by_label("Hvor blev samtalen holdt?").select_option("school")
     page.get_by_label("Barnet blev talt med alene").check()
     page.get_by_label("Tolk").select_option("none")
     page.get_by_label("Hvad fortalte barnet?").fill("Barnet må ikke se sine venner efter skole.")
-    screenshot(page, "shipped-03-conversation")
+    screenshot(page, "shipped-05-conversation")
     flows.assert_accessible(page, "shipped-conversation")
     complete(page, CONVERSATION)
-    expect(flows.row(page, "candidate", reference, SCREENING)).to_be_visible()
+    expect(flows.row(page, "mine", reference, SCREENING)).to_be_visible()  # the owner's lane: assigned
 
+    # The owner's case page: at a glance the risk, the next deadline, the owner and the safe contact.
     flows.open_case(page, reference)
+    overview = page.locator("#overblik")
+    expect(overview).to_contain_text("Risiko")
+    expect(overview).to_contain_text("Næste frist")
+    expect(overview).to_contain_text(RECEIPT)  # the reception's receipt is due first
+    expect(overview).to_contain_text("raadgiver")
+    expect(page.locator(".safe-contact[role=alert]")).to_contain_text("barnets egen mobil")
+    expect(page.locator("#sagsbehandler")).to_contain_text("Tilknyt en medarbejder")
     markers = flows.diagram_markers(page)
     assert "Task_screening" in markers["active"]
     assert {"Task_vurdering_24t", "Task_fordel_sag", "Task_boernesamtale"} <= set(markers["completed"])
-    screenshot(page, "shipped-04-case")
+    screenshot(page, "shipped-06-case-owner")
+    flows.assert_accessible(page, "shipped-case-owner")
+    flows.logout(page)
+
+    # Another caseworker of the same group: the case's address is the Danish 404 of a missing case.
+    flows.login(page, "raadgiver2")
+    response = page.goto(case_url)
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Siden findes ikke")
+    expect(page.locator("main")).to_contain_text("Sagen eller opgaven findes ikke, eller du har ikke adgang.")
+    expect(page.get_by_role("link", name="Brug nødadgang")).to_be_visible()
+    screenshot(page, "shipped-07-case-not-found")
+    flows.assert_accessible(page, "shipped-case-not-found")
     flows.logout(page)
     assert [p for p in live_server.problems if "Content Security Policy" in p] == []
 

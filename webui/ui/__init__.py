@@ -17,6 +17,9 @@ def init_app(app: Flask, settings: Settings, keep: frozenset[str] = frozenset())
         admin_rules,
         admin_users,
         auth,
+        break_glass,
+        case_closing,
+        case_people,
         caseforms,
         cases,
         errors,
@@ -41,6 +44,9 @@ def init_app(app: Flask, settings: Settings, keep: frozenset[str] = frozenset())
     for blueprint in (auth.bp, inbox.bp, tasks.bp, referral.bp, cases.bp, profile.bp, processes.bp, modeler.bp,
                       forms_editor.bp, process_migration.bp, admin_rules.bp, admin_users.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(break_glass.bp)
+    app.register_blueprint(case_closing.bp)
+    app.register_blueprint(case_people.bp)
     errors.install_routing_errors(app)
 
     @app.context_processor

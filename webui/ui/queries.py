@@ -1,7 +1,7 @@
 """Thin read helpers for the UI pages (no writes, no commits).
 
 The inbox needs filters the task service does not have (process, case reference); the case page
-needs its timers, its tasks and the users involved.
+needs its timers, its tasks, the users involved and the latest risk assessment.
 """
 
 from __future__ import annotations
@@ -10,10 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.cases.models import Case
+from engine.cases.runtime import load_case_run
+from engine.clock import Clock
 from engine.deadlines.models import CANCELLED as CANCELLED_TIMER
 from engine.deadlines.models import WAITING, Timer
 from engine.process_models.models import ProcessVersion
@@ -93,3 +96,35 @@ def users_by_name(session: Session, usernames: set[str]) -> list[User]:
     if not usernames:
         return []
     return list(session.scalars(select(User).where(User.username.in_(usernames)).order_by(User.username)))
+
+
+RISK_LEVELS = ("low", "medium", "high")
+
+
+@dataclass(frozen=True)
+class CaseRisk:
+    """The latest risk assessment recorded in a case's data (the shared `risikovurdering` returns it)."""
+
+    level: str | None  # low, medium, high; None when not assessed yet
+    threats_or_violence: bool = False
+    unsafe_home: bool = False
+
+
+def case_risk(session: Session, case: Case, clock: Clock) -> CaseRisk:
+    """The newest `risk_level` (with its `threats_or_violence` and `unsafe_home`) any completed task of
+    the case's workflow, or of its call activities, holds; not assessed when none does or the data were
+    erased. Case content: only for those who may read it."""
+    if case.erased_at is not None:
+        return CaseRisk(None)
+    try:
+        workflow = load_case_run(session, case, clock).workflow
+    except RuntimeError:  # a case without a saved state
+        return CaseRisk(None)
+    newest, data = -1.0, None
+    for run in (workflow, *workflow.subprocesses.values()):
+        for task in run.get_tasks(state=TaskState.COMPLETED):
+            if task.data.get("risk_level") in RISK_LEVELS and task.last_state_change > newest:
+                newest, data = task.last_state_change, task.data
+    if data is None:
+        return CaseRisk(None)
+    return CaseRisk(data["risk_level"], bool(data.get("threats_or_violence")), bool(data.get("unsafe_home")))
