@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from lxml import etree
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
 from .expression_checks import check_expressions
 from .graph_checks import check_graph
+from .markup_checks import check_markup, check_processing_instructions
 from .model import FLOW_NODE_TAGS, bpmn_children, bpmn_descendants, call_targets, is_executable, local
 from .parser import CasepathParser, problem_from_exception
 from .problems import BpmnValidationError, Problem, element_problem
+from .searchable import check_searchable
 from .support_checks import check_document_support, check_support
+from .timer_checks import check_cycles
 from .user_tasks import UserTaskInfo, check_assignment, start_form_infos, user_task_infos
-from .xml import parse_xml
+from .xml import parse_xml, processing_instruction_lines
 
 NO_EXECUTABLE_PROCESS = "the file contains no executable process"
 # Parsing costs ~1 ms per process; a 2 MB file of tiny processes would tie up a worker.
@@ -126,15 +130,20 @@ def _parse_with_spiff(
 
 
 def validate_bpmn(
-    data: bytes, filename: str = "upload.bpmn", extra_documents: Sequence[bytes] = ()
+    data: bytes, filename: str = "upload.bpmn", extra_documents: Sequence[bytes] = (),
+    *, now: datetime | None = None,
 ) -> ValidatedBpmn:
     """Validate an uploaded BPMN document (plus the documents its call activities use).
 
+    `now` (default: the current time) is the deploy instant that a cycle's start must not precede.
     Returns a ValidatedBpmn describing the deployable processes, or raises
     BpmnValidationError listing every problem found.
     """
     root = _definitions(data)
+    now = now or datetime.now(UTC)
     problems: list[Problem] = []
+    _guarded(problems, check_markup, root)
+    _guarded(problems, lambda: check_processing_instructions(processing_instruction_lines(data)))
     extra_roots = _load_extra(extra_documents, problems)
 
     processes = bpmn_children(root, "process")
@@ -166,7 +175,9 @@ def validate_bpmn(
         _guarded(problems, check_assignment, process)
         _guarded(problems, check_graph, process)
         _guarded(problems, check_expressions, process)
+        _guarded(problems, check_cycles, process, now)
         _guarded(problems, check_support, process, local_processes, external_ids)
+        _guarded(problems, check_searchable, process)
 
     # SpiffWorkflow stops at its first error and often repeats one of ours, so
     # its findings only add what we have not already said about an element.

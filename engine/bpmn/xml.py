@@ -55,7 +55,7 @@ def _prolog_declares_dtd(data: bytes) -> bool:
     return False
 
 
-def _safe_parser() -> etree.XMLParser:
+def _safe_parser(remove_pis: bool = True) -> etree.XMLParser:
     # A fresh parser per call: lxml parsers are not thread-safe.
     return etree.XMLParser(
         resolve_entities=False,
@@ -63,7 +63,7 @@ def _safe_parser() -> etree.XMLParser:
         dtd_validation=False,
         load_dtd=False,
         huge_tree=False,
-        remove_pis=True,
+        remove_pis=remove_pis,
     )
 
 
@@ -98,3 +98,19 @@ def parse_xml(data: bytes) -> etree._Element:
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         raise _fail(DTD_MESSAGE)
     return root
+
+
+def processing_instruction_lines(data: bytes) -> list[int]:
+    """Lines of the processing instructions (`<?xml-stylesheet ...?>` and the like) in `data`.
+
+    `parse_xml` drops them, but the upload is stored and served as it came, and a browser applies
+    an `xml-stylesheet` instruction: deploy refuses them (markup_checks). Call it only on data
+    `parse_xml` accepted, so no DTD or entity is read here either.
+    """
+    try:
+        root = etree.fromstring(data, _safe_parser(remove_pis=False))
+    except (etree.LxmlError, ValueError, LookupError):
+        return []  # parse_xml already reported what is wrong with it
+    tree = root.getroottree()
+    found = [*root.itersiblings(preceding=True), *root.itersiblings(), *tree.iter(etree.PI)]
+    return sorted({node.sourceline or 0 for node in found if node.tag is etree.PI})

@@ -22,7 +22,7 @@ from engine.deadlines.timer_events import add_iso_duration, task_now, to_instant
 from engine.expressions import timer_source
 from engine.users.models import User
 
-MAX_OCCURRENCES = 1000  # of one cycle recorded in one save (an unbounded R/PT1M after a long stop)
+MAX_OCCURRENCES = 1000  # of one cycle recorded in one save; a backstop, the worker fires far fewer per sweep
 _RULE_CALL = re.compile(r"""\bdeadline\(\s*["']([A-Za-z0-9_]+)["']""")
 
 

@@ -1,9 +1,14 @@
 """The timer worker: fire due timers, each case in its own transaction, exactly once across workers.
 
-A sweep asks the timer table for the earliest due waiting timer (one indexed query on
-(state, due_at)); on PostgreSQL it uses FOR UPDATE SKIP LOCKED so several workers on several
+A sweep asks the timer table for the cases with the earliest due waiting timers (one indexed query
+on (state, due_at)); on PostgreSQL it uses FOR UPDATE SKIP LOCKED so several workers on several
 hosts share the work. Firing happens under the case's row lock and re-checks the timer's state,
 so a timer another worker fired meanwhile is skipped: every timer fires exactly once.
+
+A sweep is bounded per case: a repeating timer fires at most `MAX_PER_TIMER` occurrences, and all
+of a case's repeating timers together at most `MAX_FIRED_PER_CASE`; what is left is still due and
+fires at the next sweeps. Every case with a due timer is visited once per sweep, so one case
+catching up (or flooding) cannot keep the others' timers waiting.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import select
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.cases import events
@@ -24,10 +30,13 @@ from engine.cases.service import lock_case
 from engine.clock import Clock, system_clock
 from engine.db import READ_ONLY
 from engine.deadlines.models import CANCELLED, WAITING, Timer
+from engine.deadlines.timer_events import CycleBudget
 from engine.deadlines.timers import waiting_timers
 
 log = logging.getLogger(__name__)
-MAX_CATCH_UP = 100  # occurrences of a cycle timer fired in one go after downtime
+MAX_PER_TIMER = 10  # occurrences of one repeating timer fired per sweep (e.g. catching up after downtime)
+MAX_FIRED_PER_CASE = 25  # occurrences of all repeating timers of one case fired per sweep
+MAX_ROUNDS = 20  # engine runs per case and sweep, a backstop: each run fires a few occurrences per timer
 FAILED = "failed"
 
 
@@ -42,14 +51,19 @@ class SweepResult:
 
 
 def due_cases(session: Session, now: datetime, batch: int = 50) -> list[UUID]:
-    """Cases with waiting timers due at `now`, earliest first: the sweep's one indexed query."""
+    """Up to `batch` cases with waiting timers due at `now`, earliest first: the sweep's one indexed query.
+
+    Grouped by case, so a case with many due timers takes one place of the batch, not all of them.
+    """
+    first_due = func.min(Timer.due_at)
     rows = session.execute(
-        select(Timer.case_id, Timer.due_at)
+        select(Timer.case_id, first_due)
         .where(Timer.state == WAITING, Timer.due_at <= now)
-        .order_by(Timer.due_at)
+        .group_by(Timer.case_id)
+        .order_by(first_due, Timer.case_id)
         .limit(batch)
     ).all()
-    return list(dict.fromkeys(case_id for case_id, _due in rows))
+    return [case_id for case_id, _due in rows]
 
 
 def _lock_case(session: Session, case_id: UUID) -> Case | None:
@@ -84,10 +98,7 @@ def fire_case(session: Session, case_id: UUID, now: datetime) -> SweepResult:
         return result
     run = load_case_run(session, case, clock=lambda: now)
     try:
-        for _ in range(MAX_CATCH_UP):
-            run_engine(run.workflow)
-            if not any(when <= now for _task, when in waiting_timers(run.workflow).values()):
-                break
+        _fire_rounds(run.workflow, now)
         run.save(session, None)
         result.fired = len(run.fired)
     except ProcessError as exc:
@@ -96,6 +107,24 @@ def fire_case(session: Session, case_id: UUID, now: datetime) -> SweepResult:
         log.warning("timer failed in case %s: %s", case_id, exc.message)
     session.commit()
     return result
+
+
+def _nothing_left(workflow: BpmnWorkflow, now: datetime, budget: CycleBudget) -> bool:
+    """True when no timer is due, or none that is due may fire any more in this sweep."""
+    due = [task.id for task, when in waiting_timers(workflow).values() if when <= now]
+    return not any(budget.allows(task_id) for task_id in due)
+
+
+def _fire_rounds(workflow: BpmnWorkflow, now: datetime) -> None:
+    """Fire what is due within the sweep's budget for the case (the first run always happens: it
+    also fires one-off timers, which the budget does not count); a cycle missed for long, or a
+    flood, goes on at the next sweep instead of holding this one."""
+    budget = CycleBudget(per_timer=MAX_PER_TIMER, total=MAX_FIRED_PER_CASE)
+    workflow.script_engine.cycle_budget = budget  # read by engine.deadlines.timer_events.CaseCycleTimer
+    for _ in range(MAX_ROUNDS):
+        run_engine(workflow)
+        if _nothing_left(workflow, now, budget):
+            break
 
 
 def _mark_failed(session: Session, case_id: UUID, now: datetime, problems: list) -> int:
@@ -141,6 +170,7 @@ def sweep(factory: sessionmaker[Session], clock: Clock = system_clock, batch: in
     while True:
         with factory() as session:
             session.connection(execution_options={READ_ONLY: True})
+            # Grouped by case, `batch` more than were seen leaves room for `batch` unseen cases.
             cases = [case_id for case_id in due_cases(session, now, batch + len(seen)) if case_id not in seen]
             session.rollback()
             if not cases:

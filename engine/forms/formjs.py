@@ -14,11 +14,20 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from engine.forms.markup import text_problems
+from engine.forms.patterns import (
+    BROKEN_PATTERN,
+    UNDECIDED,
+    PatternError,
+    PatternTimeout,
+    compile_pattern,
+    pattern_problem,
+)
+
 DATA_TYPES = frozenset({"textfield", "textarea", "number", "checkbox", "radio", "select", "checklist", "datetime"})
 LAYOUT_TYPES = frozenset({"text", "group"})
 KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 MAX_TEXT = 10_000
-MAX_PATTERN = 500
 
 MESSAGES = {
     "required": "Feltet skal udfyldes.",
@@ -62,6 +71,7 @@ def check_form(schema: Any, key: str) -> list[str]:
         kind = component.get("type")
         label = component.get("label") or component.get("key") or component.get("id") or kind
         if kind in LAYOUT_TYPES:
+            problems.extend(f"component {label!r}: {problem}" for problem in text_problems(component))
             continue
         if kind not in DATA_TYPES:
             problems.append(f"component {label!r}: type {kind!r} is not supported")
@@ -78,13 +88,9 @@ def check_form(schema: Any, key: str) -> list[str]:
         rule_problems = _rule_problems(kind, component)
         problems.extend(f"component {label!r}: {problem}" for problem in rule_problems)
         pattern = None if rule_problems else (component.get("validate") or {}).get("pattern")
-        if pattern is not None:
-            try:
-                if len(str(pattern)) > MAX_PATTERN:
-                    raise re.error("too long")
-                re.compile(str(pattern))
-            except re.error:
-                problems.append(f"component {label!r}: the pattern is not a valid regular expression")
+        problem = pattern_problem(pattern) if pattern is not None else None
+        if problem:
+            problems.append(f"component {label!r}: {problem}")
     return problems
 
 
@@ -150,12 +156,25 @@ class _Date(fields.Field):
 
 
 def _pattern(pattern: str, message: Any) -> Any:
-    """Like form-js, the pattern may match anywhere in the value (JavaScript's RegExp.test)."""
-    compiled = re.compile(pattern)
+    """Like form-js, the pattern may match anywhere in the value (JavaScript's RegExp.test).
+
+    It runs in an engine that cannot backtrack catastrophically (engine.forms.patterns); a value the
+    time-limited fallback cannot decide is refused with its own message.
+    """
+    try:
+        compiled = compile_pattern(pattern)
+    except PatternError:  # a form deployed before patterns were checked this way
+        compiled = None
     error = str(message) if message else "Har ikke det rigtige format."
 
     def check(value: str) -> None:
-        if compiled.search(value) is None:
+        if compiled is None:
+            raise ValidationError(BROKEN_PATTERN)
+        try:
+            matched = compiled.search(value)
+        except PatternTimeout:
+            raise ValidationError(UNDECIDED) from None
+        if not matched:
             raise ValidationError(error)
 
     return check
