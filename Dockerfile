@@ -8,11 +8,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     CASEPATH_INSTANCE_PATH=/app/instance
 
-# No apt packages needed: every dependency (psycopg[binary], lxml, argon2-cffi) ships wheels.
+# Every Python dependency ships wheels; WeasyPrint (the case file's PDF export) needs Pango and a font.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+       fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY . /app
 # Editable install on purpose: the code finds migrations/ and workflows/ next to its packages
-# (engine/migrate.py, webui/cli.py), which a regular install into site-packages would lose.
+# (engine/migrate.py, webui/cli/__init__.py), which a regular install into site-packages would lose.
 RUN pip install -e '.[postgres]' \
     && useradd --system --uid 10001 --home-dir /app --no-create-home casepath \
     && mkdir -p /app/instance \

@@ -26,6 +26,7 @@ from engine.clock import Clock, system_clock
 from engine.config import Settings
 from engine.errors import InvalidInput
 from engine.notifications.context import current_settings, mail_domain
+from engine.notifications.folder import FolderSender
 from engine.notifications.models import (
     ASSIGNMENT,
     FAILED,
@@ -196,7 +197,8 @@ def send_pending(
     """Send what is due at the clock's instant, one row per transaction; stop early when the server
     is unreachable (the next pass tries again)."""
     result = SendResult()
-    sender = SmtpSender(settings, ssl_context)
+    # CASEPATH_MAIL_FOLDER (development only): files instead of SMTP.
+    sender = FolderSender(settings.mail_folder) if settings.mail_folder else SmtpSender(settings, ssl_context)
     try:
         for _ in range(limit):
             # The clock is read for every row: a lease counted from the start of a long pass could

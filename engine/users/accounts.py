@@ -6,7 +6,6 @@ must not sit unseen in their name: they go back to their group's queue, each wit
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,11 +19,10 @@ from engine.clock import Clock, system_clock
 from engine.errors import InvalidInput, NotFound
 from engine.tasks.models import READY, Task
 from engine.users.models import ApiToken, Group, User, user_groups
+from engine.users.names import GROUP_KEY_PATTERN as GROUP_KEY_PATTERN  # re-exported: the API and pages use it
+from engine.users.names import check_group_keys
 from engine.users.permissions import ADMIN_GROUP, require_admin
-from engine.users.service import PREFIX_LENGTH, get_or_create_group, hash_token
-
-GROUP_KEY_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}\Z"  # the keys lanes and candidateGroups use
-_GROUP_KEY = re.compile(GROUP_KEY_PATTERN)
+from engine.users.service import PREFIX_LENGTH, end_sessions, get_or_create_group, hash_token
 
 
 class LastAdministrator(InvalidInput):
@@ -76,10 +74,7 @@ def update_account(
     can neither be switched off nor leave `admin`, so nobody is locked out of administration.
     """
     require_admin(actor, "administer accounts")
-    malformed = [key for key in add if not _GROUP_KEY.match(key)]
-    if malformed:
-        raise InvalidInput(f"not a group key: {', '.join(malformed)}",
-                           [{"field": "add_groups", "message": "a-z, 0-9, - and _, at most 64 characters"}])
+    check_group_keys(add, "add_groups")
     both = set(add) & set(remove)
     if both:
         raise InvalidInput(f"a group cannot be both added and removed: {', '.join(sorted(both))}",
@@ -108,6 +103,7 @@ def update_account(
         released += _release_tasks(session, user, set(remove), actor, now, "brugeren har forladt gruppen")
     if deactivating:
         user.active = False
+        end_sessions(user)  # also ends the web sessions for good: activating again does not revive them
         released += _release_tasks(session, user, None, actor, now, "brugeren er deaktiveret")
     elif active:
         user.active = True
@@ -154,6 +150,8 @@ class TokenInfo:
     prefix: str
     created_at: datetime
     revoked_at: datetime | None
+    expires_at: datetime | None = None
+    last_used_at: datetime | None = None
 
 
 def list_tokens(session: Session, user: User) -> list[TokenInfo]:
@@ -161,7 +159,7 @@ def list_tokens(session: Session, user: User) -> list[TokenInfo]:
     rows = session.scalars(
         select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
     )
-    return [TokenInfo(row.prefix, row.created_at, row.revoked_at) for row in rows]
+    return [TokenInfo(row.prefix, row.created_at, row.revoked_at, row.expires_at, row.last_used_at) for row in rows]
 
 
 def revoke_tokens(
@@ -170,7 +168,8 @@ def revoke_tokens(
     """Revoke the user's token starting with `prefix`, or all their tokens when it is None; commit.
 
     Returns how many were revoked. A prefix that matches no active token is an error, so a typo is
-    not mistaken for success.
+    not mistaken for success. Revoking all tokens also ends the user's web sessions: it is what an
+    operator does when an account may be in the wrong hands.
     """
     query = select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
     if prefix is not None:
@@ -187,5 +186,7 @@ def revoke_tokens(
         raise InvalidInput(f"{len(rows)} tokens start with {prefix!r}; give more characters")
     for row in rows:
         row.revoked_at = clock()
+    if prefix is None:
+        end_sessions(user)
     session.commit()
     return len(rows)

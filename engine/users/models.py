@@ -45,6 +45,9 @@ class User(Base):
     # single reminder mails.
     reminder_digest: Mapped[bool] = mapped_column(default=False, server_default=false())
     digest_hour: Mapped[int] = mapped_column(default=8, server_default=text("8"))
+    # Web sessions carry the epoch they began in; raising it (sign-out, a new password, deactivation,
+    # all tokens revoked) ends every session issued before, also copies of the cookie (webui/ui/sessions.py).
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
     groups: Mapped[list[Group]] = relationship(secondary=user_groups, lazy="selectin")
 
@@ -74,6 +77,8 @@ class ApiToken(Base):
     prefix: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # None: works until revoked
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # to the minute (LAST_USED_RESOLUTION)
 
     user: Mapped[User] = relationship(lazy="joined")
 

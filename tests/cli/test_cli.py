@@ -132,11 +132,11 @@ def _password_works(env, username: str, password: str) -> bool:
 def test_an_operator_sets_a_new_password(env):
     cp(env, "db", "upgrade")
     cp(env, "users", "create", "anna", "--email", "anna@example.invalid", "--group", "modtagerteam")
-    assert not _password_works(env, "anna", "nyt-kodeord-1")
-    cp(env, "users", "set-password", "anna", "--password-stdin", stdin="nyt-kodeord-1\n")
-    assert _password_works(env, "anna", "nyt-kodeord-1")
+    assert not _password_works(env, "anna", "nyt-langt-kodeord-1")
+    cp(env, "users", "set-password", "anna", "--password-stdin", stdin="nyt-langt-kodeord-1\n")
+    assert _password_works(env, "anna", "nyt-langt-kodeord-1")
     generated = cp(env, "users", "set-password", "anna").stdout.strip().splitlines()[-1]
-    assert _password_works(env, "anna", generated) and not _password_works(env, "anna", "nyt-kodeord-1")
+    assert _password_works(env, "anna", generated) and not _password_works(env, "anna", "nyt-langt-kodeord-1")
     missing = cp(env, "users", "set-password", "ghost", "--password-stdin", stdin="x\n", check=False)
     assert missing.returncode != 0 and "ghost" in missing.stderr
     empty = cp(env, "users", "set-password", "anna", "--password-stdin", stdin="\n", check=False)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,9 +17,11 @@ from engine.deadlines.worker import sweep
 from engine.errors import DomainError
 from engine.migrate import upgrade
 from engine.process_models.service import deploy as deploy_file
+from engine.users import passwords
 from engine.users import service as users
 from webui.cli.accounts import tokens_group, users_group
 from webui.cli.base import load_settings, open_session
+from webui.cli.demo_support import development_mail_folder, ensure_port_free
 from webui.cli.retention import retention_command
 
 DEMO_USERS = [
@@ -54,23 +54,33 @@ def db_upgrade() -> None:
     click.echo("database is up to date")
 
 
-def _bpmn_files(paths: tuple[str, ...]) -> Iterator[Path]:
+def _bpmn_files(paths: tuple[str, ...], recursive: bool) -> list[Path]:
+    """The .bpmn files named, and those in the folders named (their subfolders only when `recursive`).
+
+    A folder without any is an error: deploying the wrong folder must not look like success.
+    """
+    files: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from sorted(path.rglob("*.bpmn"))
+            found = sorted(path.rglob("*.bpmn") if recursive else path.glob("*.bpmn"))
+            if not found:
+                hint = "" if recursive else " (add --recursive to look in its subfolders)"
+                raise click.ClickException(f"{raw}: no .bpmn files in this folder{hint}")
+            files.extend(found)
         elif path.is_file():
-            yield path
+            files.append(path)
         else:
             raise click.ClickException(f"{raw}: no such file or folder")
+    return files
 
 
-def _deploy_paths(session: Session, paths: tuple[str, ...], comment: str) -> bool:
+def _deploy_paths(session: Session, paths: tuple[str, ...], comment: str, recursive: bool = False) -> bool:
     """Deploy every file; print one line per process; return False when any file was refused."""
     settings = load_settings()
     ok = True
     # Called processes first, so call activities resolve to what this same command deploys.
-    files = sorted(_bpmn_files(paths), key=lambda p: b"callActivity" in p.read_bytes())
+    files = sorted(_bpmn_files(paths, recursive), key=lambda p: b"callActivity" in p.read_bytes())
     for path in files:
         try:
             forms = {form.stem: form.read_bytes() for form in sorted((path.parent / "forms").glob("*.form"))}
@@ -92,10 +102,14 @@ def _deploy_paths(session: Session, paths: tuple[str, ...], comment: str) -> boo
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--comment", default="", help="Why this version was deployed.")
-def deploy(paths: tuple[str, ...], comment: str) -> None:
-    """Deploy BPMN files, or every .bpmn file in folders, with the forms in the `forms/` folder beside them."""
+@click.option("--recursive", "-r", is_flag=True, help="Also deploy the .bpmn files in subfolders of the folders.")
+def deploy(paths: tuple[str, ...], comment: str, recursive: bool) -> None:
+    """Deploy BPMN files, or the .bpmn files in folders, with the forms in the `forms/` folder beside them.
+
+    A folder's subfolders only with --recursive; a folder without .bpmn files is an error.
+    """
     with open_session() as session:
-        if not _deploy_paths(session, paths, comment):
+        if not _deploy_paths(session, paths, comment, recursive):
             sys.exit(1)
 
 
@@ -165,16 +179,21 @@ def worker(once: bool, now_text: str | None) -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-run", is_flag=True, help="Set up the demo data and exit.")
 def demo(host: str, port: int, no_run: bool) -> None:
-    """Local demo: upgrade the database, create one user per role, deploy workflows/, run."""
+    """Local demo: upgrade the database, create one user per role, deploy workflows/, run.
+
+    Mail goes to files in the instance folder's `mail/` (printed) unless SMTP_HOST is set.
+    """
     settings = load_settings()
     if not settings.is_development:
         raise click.ClickException("the demo is for local use only: set CASEPATH_ENV=development")
+    if not no_run:
+        ensure_port_free(host, port)
     engine = make_engine(settings.database_url)
     upgrade(engine)
     with make_session_factory(engine)() as session:
         click.echo("Demo users (local use only):")
         for username, group in DEMO_USERS:
-            password = secrets.token_urlsafe(9)
+            password = passwords.generate()
             try:
                 # A demo run again: new passwords, so the printed ones are always the valid ones.
                 users.set_password(session, username, password)
@@ -185,6 +204,9 @@ def demo(host: str, port: int, no_run: bool) -> None:
         _deploy_paths(session, (str(WORKFLOWS_DIR),), "demo")
     engine.dispose()
     if not no_run:
+        folder = development_mail_folder(settings)
+        if folder is not None:
+            click.echo(f"Mail is not sent: each one is written to {folder} as an .eml file (set SMTP_HOST to send)")
         click.echo(f"casepath runs at http://{host}:{port}/ (API docs: /api/v1/docs)")
         run.callback(host=host, port=port, no_worker=False)  # type: ignore[misc]
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import secrets
 import sys
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import click
 
-from engine.users import accounts
+from engine.clock import system_clock
+from engine.users import accounts, passwords
 from engine.users import service as users
 from webui.cli.base import load_settings, operator_session
 
@@ -23,9 +23,13 @@ def users_group() -> None:
 @click.argument("username")
 @click.option("--email", required=True)
 @click.option("--group", "groups", multiple=True, required=True, help="Group key; repeat for several.")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from standard input (at least 12 characters, not a common password).")
 def users_create(username: str, email: str, groups: tuple[str, ...], password_stdin: bool) -> None:
-    """Create a user in one or more groups (groups are created on first use)."""
+    """Create a user in one or more groups (groups are created on first use).
+
+    User names: letters, digits, . _ @ and -; group keys: a-z, 0-9, - and _ (as `users groups --add`).
+    """
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     if password_stdin and not password:
         raise click.ClickException("no password on standard input")
@@ -36,10 +40,14 @@ def users_create(username: str, email: str, groups: tuple[str, ...], password_st
 
 @users_group.command("set-password")
 @click.argument("username")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from standard input (at least 12 characters, not a common password).")
 def users_set_password(username: str, password_stdin: bool) -> None:
-    """Give a user a new password: read from standard input, or generated and printed as the last line."""
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else secrets.token_urlsafe(12)
+    """Give a user a new password: read from standard input, or generated and printed as the last line.
+
+    Signs the user out of the web UI everywhere.
+    """
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else passwords.generate()
     if not password:
         raise click.ClickException("no password on standard input")
     with operator_session() as session:
@@ -56,11 +64,14 @@ def tokens_group() -> None:
 
 @tokens_group.command("create")
 @click.argument("username")
-def tokens_create(username: str) -> None:
+@click.option("--expires-in", "expires_in", type=click.IntRange(1, users.MAX_TOKEN_DAYS), default=None,
+              metavar="DAYS", help="The token stops working after this many days (default: when revoked).")
+def tokens_create(username: str, expires_in: int | None) -> None:
     """Issue a personal API token; it is printed once, as the last line."""
     with operator_session() as session:
-        token = users.create_token(session, username)
-    click.echo(f"new API token for {username} (store it now; it is not shown again):")
+        token = users.create_token(session, username, expires_in_days=expires_in)
+    until = f", valid for {expires_in} days" if expires_in else ""
+    click.echo(f"new API token for {username}{until} (store it now; it is not shown again):")
     click.echo(token)
 
 
@@ -108,7 +119,8 @@ def users_groups(username: str, add: tuple[str, ...], remove: tuple[str, ...]) -
 @tokens_group.command("list")
 @click.argument("username")
 def tokens_list(username: str) -> None:
-    """The user's tokens by their first characters, with when they were issued and revoked (Danish time)."""
+    """The user's tokens by their first characters: issued, state (active, expired or revoked), expiry and
+    last use (Danish time)."""
     zone = ZoneInfo(load_settings().timezone)
 
     def shown(moment: datetime | None) -> str:
@@ -116,9 +128,15 @@ def tokens_list(username: str) -> None:
 
     with operator_session() as session:
         tokens = accounts.list_tokens(session, users.get_user(session, username))
+    now = system_clock()
     for token in tokens:
-        state = f"revoked {shown(token.revoked_at)}" if token.revoked_at else "active"
-        click.echo(f"{token.prefix}...  issued {shown(token.created_at)}  {state}")
+        if token.revoked_at:
+            state = f"revoked {shown(token.revoked_at)}"
+        else:
+            state = "expired" if token.expires_at and token.expires_at <= now else "active"
+        expiry = f"expires {shown(token.expires_at)}" if token.expires_at else "no expiry"
+        used = f"last used {shown(token.last_used_at)}" if token.last_used_at else "never used"
+        click.echo(f"{token.prefix}...  issued {shown(token.created_at)}  {state}  {expiry}  {used}")
 
 
 @tokens_group.command("revoke")
@@ -126,7 +144,10 @@ def tokens_list(username: str) -> None:
 @click.argument("prefix", required=False)
 @click.option("--all", "revoke_all", is_flag=True, help="Revoke every token of the user.")
 def tokens_revoke(username: str, prefix: str | None, revoke_all: bool) -> None:
-    """Revoke one token (its first characters, as `tokens list` shows them, or the whole token) or --all."""
+    """Revoke one token (its first characters, as `tokens list` shows them, or the whole token) or --all.
+
+    --all also signs the user out of the web UI everywhere.
+    """
     if bool(prefix) == revoke_all:
         raise click.UsageError("give either a token prefix or --all")
     with operator_session() as session:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from functools import lru_cache, wraps
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from argon2 import PasswordHasher
@@ -20,10 +21,10 @@ from sqlalchemy import select
 from engine.users import login_throttle as throttle
 from engine.users.models import User
 from engine.users.permissions import require_admin
-from engine.users.service import check_password
+from engine.users.service import check_password, end_sessions
 from webui import clock
 from webui.database import get_session
-from webui.ui import errors
+from webui.ui import errors, sessions
 from webui.ui.security import ip_key, login_key
 
 bp = Blueprint("auth", __name__)
@@ -73,7 +74,17 @@ def _load_user(user_id: str) -> AuthUser | None:
     except ValueError:
         return None
     user = get_session().get(User, uid)
-    return AuthUser(user) if user is not None and user.active else None
+    if user is None or not user.active or not sessions.still_valid(user):
+        _forget_sign_in()
+        return None
+    return AuthUser(user)
+
+
+def _forget_sign_in() -> None:
+    # Not logout_user(): it asks for current_user, which is what is being loaded. The CSRF token
+    # stays, so a form posted with it (the sign-in form) still passes.
+    for key in ("_user_id", "_fresh", "_id", sessions.EPOCH, sessions.SIGNED_IN, sessions.SEEN):
+        session.pop(key, None)
 
 
 @lru_cache(maxsize=1)
@@ -88,10 +99,18 @@ def _spend_like_a_check(password: str) -> None:
 
 
 def safe_next(target: str | None) -> str:
-    """A local path to go to after signing in; anything else means the inbox."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")) and "\n" not in target:
-        return target
-    return url_for("inbox.index")
+    r"""A path on this site to go to after signing in; anything else means the inbox.
+
+    Browsers drop tabs and line breaks from a URL and read a backslash as a slash, so `/\t/evil.test`
+    and `/\evil.test` lead off the site: a path may hold no whitespace, control character or
+    backslash, and may not begin with two slashes.
+    """
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return url_for("inbox.index")
+    if any(char.isspace() or not char.isprintable() for char in target):
+        return url_for("inbox.index")
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else url_for("inbox.index")
 
 
 def render_login(error: str | None = None, status: int = 200) -> ResponseReturnValue:
@@ -121,7 +140,7 @@ def login() -> ResponseReturnValue:
         target = safe_next(request.form.get("next"))
         session.clear()  # a new session on sign-in (no fixation); it also renews the CSRF token
         login_user(AuthUser(user))
-        session.permanent = True
+        sessions.start(user)
         return redirect(target)
     throttle.record_failure(db, user_key, address_key, now)
     return render_login(_("Forkert brugernavn eller adgangskode."))
@@ -130,7 +149,9 @@ def login() -> ResponseReturnValue:
 @bp.post("/log-ud")
 @login_required
 def logout() -> ResponseReturnValue:
-    """End the session."""
+    """End the session, and every other session of the user: a copy of the cookie stops working too."""
+    end_sessions(me())
+    get_session().commit()
     logout_user()
     session.clear()
     flash(_("Du er logget ud."), "info")

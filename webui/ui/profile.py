@@ -1,4 +1,4 @@
-"""The profile page ("/profil"): e-mail, language and the reminder digest."""
+"""The profile page ("/profil"): e-mail, language and the reminder digest; the password ("/profil/adgangskode")."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from webui.ui.auth import me
 from webui.ui.formdata import coerce, raw_values
 from webui.ui.forms import field_id, field_labels, render_form
 from webui.ui.i18n import LANGUAGE_NAMES
+from webui.ui.password import change_password
 
 bp = Blueprint("profile", __name__)
 errors.install(bp)
@@ -95,3 +96,10 @@ def profile() -> ResponseReturnValue:
             problems = {str(d["field"]): messages.get(str(d["field"]), str(d.get("message", "")))
                         for d in exc.details if d.get("field")}
     return _render(raw_values(schema, request.form), problems, 422)
+
+
+@bp.route("/profil/adgangskode", methods=["GET", "POST"])
+@login_required
+def password() -> ResponseReturnValue:
+    """Change the signed-in user's own password (webui/ui/password.py)."""
+    return change_password()

@@ -18,7 +18,6 @@ from flask_wtf.csrf import CSRFProtect
 from engine.config import Settings
 
 csrf = CSRFProtect()
-SESSION_LIFETIME = timedelta(hours=8)  # idle timeout: the cookie is renewed on every request
 
 UI_CSP = "; ".join([
     "default-src 'self'",
@@ -68,10 +67,15 @@ def _keyed_hash(text: str) -> str:
     return hmac.new(secret, text.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def login_key() -> str:
-    """Rate-limit key for sign-in attempts: address and user name, hashed so the table holds neither."""
-    username = (request.form.get("username") or "").strip().lower()
-    return _keyed_hash(f"{_address()}|{username}")
+def login_key(username: str | None = None) -> str:
+    """Rate-limit key for sign-in attempts: address and user name, hashed so the table holds neither.
+
+    `username` defaults to the one in the posted form; the password page passes the signed-in user's,
+    so guesses of the current password there count against the same limit as at the sign-in form.
+    """
+    if username is None:
+        username = request.form.get("username") or ""
+    return _keyed_hash(f"{_address()}|{username.strip().lower()}")
 
 
 def ip_key() -> str:
@@ -86,7 +90,9 @@ def configure(app: Flask, settings: Settings, keep: frozenset[str] = frozenset()
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=not settings.is_development,
-        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
+        # The browser drops the cookie after the idle timeout; webui/ui/sessions.py enforces it (and
+        # the absolute lifetime) on the server, where a kept copy of the cookie cannot dodge it.
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_idle_minutes),
         SESSION_REFRESH_EACH_REQUEST=True,
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
