@@ -23,6 +23,10 @@ phase "system packages"
 missing=()
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# WeasyPrint (the case file's PDF export, pip-installed) loads Pango through its C libraries and needs a font.
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
 # Debian's python3 needs python3-venv for `python3 -m venv` (ensurepip); python.org builds have it.
 if [ ! -x .venv/bin/pip ] && ! python3 -c 'import ensurepip' 2>/dev/null; then
   missing+=(python3-venv)
