@@ -16,14 +16,16 @@ from engine.consent.sharing import possible_recipients
 from engine.deadlines.rules import get_rule
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.tasks import service
+from engine.tasks.draft_service import may_keep_draft
 from engine.tasks.models import READY, Task
 from engine.users.service import group_members
 from webui.clock import service_clock
 from webui.database import get_session
-from webui.ui import errors, integrations
+from webui.ui import consent_dialog, errors, integrations, task_drafts
 from webui.ui.auth import me, safe_next
 from webui.ui.formdata import coerce, raw_values
 from webui.ui.forms import field_id, field_labels, form_schema, render_form
+from webui.ui.json_views import json_endpoint
 
 bp = Blueprint("tasks", __name__, url_prefix="/opgaver")
 errors.install(bp)
@@ -33,9 +35,10 @@ def _tz() -> str:
     return current_app.config["CASEPATH"].timezone
 
 
-def _schema(task: Task, access: Access) -> dict[str, Any] | None:
+def _schema(task: Task, access: Access, form: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The task form (`form`: engine.tasks.service.task_form) as the page shows it."""
     session = get_session()
-    schema = form_schema(service.task_form(session, task))
+    schema = form_schema(form)
     kinds = possible_recipients(service.task_properties(session, task))
     if schema and kinds:
         # The consents on file are the case's content: offered once the task is yours.
@@ -49,7 +52,8 @@ def _render(task: Task, access: Access, values: dict[str, Any] | None = None,
             field_errors: dict[str, str] | None = None, general: list[str] | None = None,
             status: int = 200) -> ResponseReturnValue:
     session, user = get_session(), me()
-    schema = _schema(task, access) if task.state == READY else None
+    form = service.task_form(session, task) if task.state == READY else None
+    schema = _schema(task, access, form) if task.state == READY else None
     field_errors = field_errors or {}
     labels = field_labels(schema or {})
     properties = service.task_properties(session, task)
@@ -62,11 +66,15 @@ def _render(task: Task, access: Access, values: dict[str, Any] | None = None,
     contact = integrations.safe_contact(session, task.case_id)
     region = getattr(current_app.config["CASEPATH"], "region", "")
     kind = properties.get("directory_kind")
-    may_work = task.state == READY and (task.assignee_id == user.id or (
-        task.assignee_id is None and task.candidate_group in user.group_keys))
+    may_work = may_keep_draft(user, task)  # holds it, or nobody does and it is their group's
     supervisor = access.supervises
+    # Opened: the case's answers so far and the user's own draft; shown again after a refusal: as sent.
+    opening = task_drafts.opening(session, task, access, user, form) if values is None and may_work else \
+        task_drafts.Opening(values or {})
     page = render_template(
-        "task.html", task=task, form_html=render_form(schema, values, field_errors, tz=_tz()), has_form=bool(schema),
+        "task.html", task=task, form_html=render_form(schema, opening.values, field_errors, tz=_tz()),
+        has_form=bool(schema), opening=opening, resent=values is not None,
+        consent_dialog=consent_dialog.dialog_for(task, access, user, schema, possible_recipients(properties)),
         error_list=[(field_id(k), labels[k], field_errors[k]) for k in labels if k in field_errors],
         general_errors=general or [], properties=properties, rule=rule, contact=contact,
         contact_flags=integrations.safe_contact_flags(contact), directory=integrations.directory_entries(
@@ -95,7 +103,7 @@ def complete(task_id: UUID) -> ResponseReturnValue:
     if task.state != READY:
         flash(_("Opgaven er ikke længere åben."), "error")
         return redirect(url_for("inbox.index"))
-    schema = _schema(task, access)
+    schema = _schema(task, access, service.task_form(session, task))
     data, problems = coerce(schema, request.form, tz=_tz())
     if not problems:
         try:
@@ -172,3 +180,17 @@ def unclaim(task_id: UUID) -> ResponseReturnValue:
 def assign(task_id: UUID) -> ResponseReturnValue:
     """A team lead gives the task to a member of its group."""
     return _action(task_id, "assign")
+
+
+@bp.put("/<uuid:task_id>/kladde")
+@json_endpoint
+def save_draft(task_id: UUID) -> ResponseReturnValue:
+    """Keep what the user has typed in the task form, unsubmitted (JSON, from the page's script)."""
+    return task_drafts.save(task_id)
+
+
+@bp.post("/<uuid:task_id>/samtykke")
+@json_endpoint
+def add_consent(task_id: UUID) -> ResponseReturnValue:
+    """Record a consent from the sharing task's dialog; answers with the form's consent choices (JSON)."""
+    return consent_dialog.register(task_id)
