@@ -60,7 +60,7 @@ DEADLINE_RULES = {"assessment_24h": (24, "hours"), "receipt_6_workdays": (6, "wo
                   "child_investigation_4_months": (4, "months"), "first_followup_3_months": (3, "months"),
                   "committee_7_days": (7, "days"), "shelter_notice_3_workdays": (3, "working_days")}
 # Keys a case is opened with (docs/diagrams.md and the process documentation).
-START_DATA = {"received_at", "source", "professional_notifier", "risk_assessment_attached"}
+START_DATA = {"received_at", "source", "notifier_org", "professional_notifier", "risk_assessment_attached"}
 # English words that would give away an untranslated label.
 ENGLISH = re.compile(r"\b(the|and|of|with|date|name|please|select|enter|yes|no|what|who|when)\b", re.IGNORECASE)
 

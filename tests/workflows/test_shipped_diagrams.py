@@ -195,8 +195,9 @@ def test_every_form_is_used_and_every_used_form_exists():
 
 
 def test_start_forms_ask_for_the_documented_start_data():
-    assert set(data_components(load_form("underretning_start"))) == {"received_at", "source", "professional_notifier"}
-    assert set(data_components(load_form("henvendelse_start"))) == {"received_at", "source"}
+    assert set(data_components(load_form("underretning_start"))) == {"received_at", "source", "notifier_org",
+                                                                    "professional_notifier"}
+    assert set(data_components(load_form("henvendelse_start"))) == {"received_at", "source", "notifier_org"}
 
 
 @pytest.mark.parametrize("path", form_files(), ids=lambda p: p.stem)

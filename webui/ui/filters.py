@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale, to_user_timezone
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from engine.deadlines.rules import calendar
@@ -27,6 +28,7 @@ RECIPIENT_NAMES = {
 GIVER_NAMES = {"citizen": _l("Borgeren"), "guardian": _l("Forældremyndighedsindehaveren")}
 DEADLINE_STATES = {"met": _l("Overholdt"), "open": _l("Åben"), "missed": _l("Overskredet"), "passed": _l("Udløbet")}
 CASE_STATES = {"open": _l("Åben"), "closed": _l("Afsluttet")}
+RISK_NAMES = {"low": _l("Lav"), "medium": _l("Middel"), "high": _l("Høj")}
 TASK_STATES = {"READY": _l("Åben"), "COMPLETED": _l("Udført"), "CANCELLED": _l("Annulleret")}
 
 
@@ -79,6 +81,20 @@ def deadline_status(due_at: datetime | None, now: datetime | None = None) -> str
     return None
 
 
+def time_left(due_at: datetime | None, unit: str | None = None, now: datetime | None = None) -> str:
+    """`21 t tilbage` for a deadline counted in clock hours (or under two days away), else `5 dage
+    tilbage`; empty once it has run out (the overdue badge says so)."""
+    if due_at is None:
+        return ""
+    seconds = (due_at - (now or request_now())).total_seconds()
+    if seconds <= 0:
+        return ""
+    hours = int(seconds // 3600)
+    if unit == "hours" or hours < 48:
+        return _("under 1 t tilbage") if hours < 1 else _("%(n)d t tilbage", n=hours)
+    return _("%(n)d dage tilbage", n=hours // 24)
+
+
 def label(mapping: dict[str, Any], key: str | None) -> str:
     """A translated label from one of the tables above, or the key itself."""
     return str(mapping.get(key or "", key or ""))
@@ -90,4 +106,5 @@ def install(app: Flask) -> None:
     app.jinja_env.globals.update(
         deadline_status=deadline_status, label=label, UNIT_NAMES=UNIT_NAMES, RECIPIENT_NAMES=RECIPIENT_NAMES,
         GIVER_NAMES=GIVER_NAMES, DEADLINE_STATES=DEADLINE_STATES, CASE_STATES=CASE_STATES, TASK_STATES=TASK_STATES,
+        RISK_NAMES=RISK_NAMES, time_left=time_left,
     )
