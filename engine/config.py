@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 DEVELOPMENT_ENVS = frozenset({"development", "testing"})
+MIN_SECRET_BYTES = 32  # the session cookie's signing key: at least 256 bits
 
 
 class ConfigError(RuntimeError):
@@ -64,6 +65,10 @@ class Settings:
     retention_days: int = 1825  # CASEPATH_RETENTION_DAYS: closed cases keep personal data this long (docs/retention.md)
     access_log_retention_days: int = 730  # CASEPATH_ACCESS_LOG_RETENTION_DAYS: access-log entries kept this long
     break_glass_hours: int = 12  # CASEPATH_BREAK_GLASS_HOURS: how long a break-glass access lasts (1-72)
+    session_idle_minutes: int = 120  # CASEPATH_SESSION_IDLE_MINUTES: sign-in ends after this long without a request
+    session_max_hours: int = 12  # CASEPATH_SESSION_MAX_HOURS: and this long after signing in, however active
+    mail_folder: str = ""  # CASEPATH_MAIL_FOLDER: development only: write mails as .eml files here, not SMTP
+    max_attachment_bytes: int = 20 * 1024 * 1024  # CASEPATH_MAX_ATTACHMENT_BYTES: largest file a case may hold
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -96,6 +101,10 @@ class Settings:
             retention_days=_int(env, "CASEPATH_RETENTION_DAYS", 1825),
             access_log_retention_days=_int(env, "CASEPATH_ACCESS_LOG_RETENTION_DAYS", 730),
             break_glass_hours=_int(env, "CASEPATH_BREAK_GLASS_HOURS", 12),
+            session_idle_minutes=_int(env, "CASEPATH_SESSION_IDLE_MINUTES", 120),
+            session_max_hours=_int(env, "CASEPATH_SESSION_MAX_HOURS", 12),
+            mail_folder=env.get("CASEPATH_MAIL_FOLDER", ""),
+            max_attachment_bytes=_int(env, "CASEPATH_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024),
         )
         settings = replace(settings, **overrides)
         settings.check()
@@ -103,15 +112,17 @@ class Settings:
 
     @property
     def is_development(self) -> bool:
-        """True in development and testing, where defaults may be insecure."""
-        return self.env in DEVELOPMENT_ENVS or self.testing
+        """True in development and testing, where defaults may be insecure.
+
+        Only CASEPATH_ENV decides: CASEPATH_TESTING switches on test helpers, never insecure defaults.
+        """
+        return self.env in DEVELOPMENT_ENVS
 
     def check(self) -> None:
         """Refuse settings that would be unsafe or unusable."""
         if self.env not in {"production", "development", "testing"}:
             raise ConfigError(f"CASEPATH_ENV must be production, development or testing, not {self.env!r}")
-        if not self.secret_key and not self.is_development:
-            raise ConfigError("SECRET_KEY is required outside development and testing")
+        self._check_production()
         if self.smtp_security not in {"none", "starttls", "ssl"}:
             raise ConfigError("SMTP_SECURITY must be none, starttls or ssl")
         if not 0 <= self.remind_working_days_before <= 20:
@@ -124,8 +135,39 @@ class Settings:
             raise ConfigError("CASEPATH_ACCESS_LOG_RETENTION_DAYS must be at least 183 (6 months)")
         if not 1 <= self.break_glass_hours <= 72:
             raise ConfigError("CASEPATH_BREAK_GLASS_HOURS must be from 1 to 72")
+        self._check_sessions()
+        if not 1024 <= self.max_attachment_bytes <= 1024 * 1024 * 1024:
+            raise ConfigError("CASEPATH_MAX_ATTACHMENT_BYTES must be from 1024 (1 KB) to 1073741824 (1 GB)")
+
+    def _check_production(self) -> None:
+        """Production never runs with a guessable key or with test switches."""
+        if self.is_development:
+            return
+        if not self.secret_key:
+            raise ConfigError("SECRET_KEY is required outside development and testing")
+        if len(self.secret_key.encode()) < MIN_SECRET_BYTES:
+            raise ConfigError(f"SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes in production "
+                              "(e.g. python3 -c 'import secrets; print(secrets.token_hex(32))')")
+        if self.testing:
+            raise ConfigError("CASEPATH_TESTING=1 is for tests only, not with CASEPATH_ENV=production")
+        if self.mail_folder:
+            raise ConfigError("CASEPATH_MAIL_FOLDER is for development only; production sends mail over SMTP")
+
+    def _check_sessions(self) -> None:
+        if not 5 <= self.session_idle_minutes <= 1440:
+            raise ConfigError("CASEPATH_SESSION_IDLE_MINUTES must be from 5 to 1440")
+        if not 1 <= self.session_max_hours <= 72:
+            raise ConfigError("CASEPATH_SESSION_MAX_HOURS must be from 1 to 72")
+        if self.session_idle_minutes > self.session_max_hours * 60:
+            raise ConfigError("CASEPATH_SESSION_IDLE_MINUTES must not exceed CASEPATH_SESSION_MAX_HOURS")
 
     @property
     def effective_secret_key(self) -> str:
-        """The secret key, with a fixed insecure fallback only in development and tests."""
+        """The secret key, with a fixed insecure fallback only in development and tests.
+
+        Checked again here because settings made with `dataclasses.replace` skip `check()`.
+        """
+        if not self.is_development:
+            self._check_production()
+            return self.secret_key
         return self.secret_key or "casepath-development-only-not-secret"

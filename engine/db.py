@@ -25,7 +25,12 @@ NAMING_CONVENTION = {
 JsonType = JSON().with_variant(JSONB(), "postgresql")
 
 
-READ_ONLY = "casepath_read_only"  # execution option: a transaction that only reads
+# Execution option: a transaction that reads before it writes. On SQLite it begins DEFERRED, so its reads
+# take no write lock (a task list does not hold up completions in other processes); its first write
+# ends the read snapshot and takes the write lock (see _configure_sqlite). Writes still serialise.
+READS_FIRST = "casepath_reads_first"
+READ_ONLY = READS_FIRST  # the worker's sweep: a transaction that only reads
+_READING = "casepath_reading"  # connection info: an SQLite transaction that holds no write lock yet
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -86,9 +91,40 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # Read-only work (the worker's idle sweep) must not take the write lock.
-        read_only = conn.get_execution_options().get(READ_ONLY, False)
-        conn.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
+        conn.info[_READING] = False
+        reads_first = conn.get_execution_options().get(READS_FIRST, False)
+        conn.exec_driver_sql("BEGIN DEFERRED" if reads_first else "BEGIN IMMEDIATE")
+        conn.info[_READING] = reads_first
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before_execute(conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
+        if conn.info.get(_READING) and not _is_read(statement):
+            conn.info[_READING] = False
+            _start_writing(cursor.connection)
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(conn: Any) -> None:
+        conn.info[_READING] = False
+
+
+def _is_read(statement: str) -> bool:
+    return statement.lstrip()[:6].upper() == "SELECT"
+
+
+def _start_writing(dbapi_connection: Any) -> None:
+    """Turn an SQLite read transaction into a write transaction, right before its first write.
+
+    A DEFERRED transaction that has read cannot safely start writing: once another connection has
+    committed since its snapshot, SQLite refuses the write at once (SQLITE_BUSY_SNAPSHOT) instead of
+    queueing it. So the read snapshot ends here and the write lock is taken as for any writer
+    (BEGIN IMMEDIATE, waiting up to the busy timeout). The reads before and the writes after are
+    then two transactions: fit for writes that do not depend on the reads being current (access-log
+    rows of a page that was read) and for writes that check what they read themselves (the task
+    actions' version and state conditions in engine/tasks); nothing else should start reads-first.
+    """
+    dbapi_connection.execute("COMMIT")
+    dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -2,6 +2,7 @@
 
 from engine.cases.access import CaseAccess
 from engine.cases.models import BreakGlass, Case, CaseEvent, CaseMember, CaseSequence, CaseState, ClosingReason
+from engine.cases.record_models import CaseAttachment, CaseNote, TaskSubmission
 from engine.consent.models import Consent, Disclosure, LegalException, SafeContact
 from engine.db import Base
 from engine.deadlines.models import DeadlineRule, DeadlineRuleChange, Timer
@@ -9,8 +10,10 @@ from engine.directory.models import DirectoryEntry
 from engine.forms.models import FormVersion
 from engine.notifications.models import DeadlineNotice, OutboxMail
 from engine.process_models.models import LaneGroup, ProcessDraft, ProcessVersion
+from engine.tasks.drafts import TaskDraft
 from engine.tasks.models import Task
 from engine.users.models import ApiToken, Group, User
+from engine.users.saved_filters import SavedFilter
 
 __all__ = [
     "ApiToken",
@@ -18,8 +21,10 @@ __all__ = [
     "BreakGlass",
     "Case",
     "CaseAccess",
+    "CaseAttachment",
     "CaseEvent",
     "CaseMember",
+    "CaseNote",
     "CaseSequence",
     "CaseState",
     "ClosingReason",
@@ -37,7 +42,10 @@ __all__ = [
     "ProcessDraft",
     "ProcessVersion",
     "SafeContact",
+    "SavedFilter",
     "Task",
+    "TaskDraft",
+    "TaskSubmission",
     "Timer",
     "User",
 ]

@@ -17,7 +17,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, **o
     app.config.update(
         SECRET_KEY=settings.effective_secret_key,
         DATABASE_URL=settings.database_url,
-        MAX_CONTENT_LENGTH=settings.max_bpmn_bytes + 64 * 1024,
+        # The largest upload (an attachment or a BPMN file) and the multipart around it; each route checks
+        # its own limit, and a larger body is a 413 before anything is read (webui.api.record).
+        MAX_CONTENT_LENGTH=max(settings.max_bpmn_bytes, settings.max_attachment_bytes) + 64 * 1024,
         TESTING=settings.testing,
         JSON_SORT_KEYS=False,
         CASEPATH=settings,

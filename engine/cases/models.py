@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, Uuid, false
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, Uuid, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, JsonType, UtcDateTime, utcnow
@@ -17,7 +17,11 @@ class Case(Base):
     """A case: one process instance on the process version it was opened on."""
 
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_status_opened_at", "status", "opened_at"),)
+    __table_args__ = (
+        Index("ix_cases_status_opened_at", "status", "opened_at"),
+        # Case lists by next deadline (none last), as engine/cases/search.py orders them (migration 0015).
+        Index("ix_cases_status_next_due", "status", text("(next_due_at IS NULL)"), "next_due_at", "reference"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
@@ -38,6 +42,13 @@ class Case(Base):
     reopened_from_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id"), index=True)
     # Retention: when the personal data of the closed case were erased.
     erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Denormalised for case lists, kept up to date on every save by engine/cases/summary.py: the
+    # newest risk level (low/medium/high) and acute flag the case's data hold (None: not assessed),
+    # the earliest running deadline, and the searchable fields' text (never a CPR number).
+    risk_level: Mapped[str | None] = mapped_column(String(16))
+    acute: Mapped[bool | None]
+    next_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    search_text: Mapped[str | None] = mapped_column(Text)
     # Optimistic lock: every save bumps it; a concurrent save of an older read fails.
     lock_version: Mapped[int] = mapped_column(default=1)
 

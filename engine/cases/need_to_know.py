@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, NamedTuple
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -139,6 +140,52 @@ def access_to(session: Session, case: Case, user: User | None, now: datetime) ->
         relations.append(ADMIN)
     return Access(tuple(relations), frozenset(task_id for task_id, _ in tasks), reason,
                   unowned=case.owner_id is None and bool(held))
+
+
+class CaseRef(NamedTuple):
+    """What access_to reads of a case row: its id and owner."""
+
+    id: UUID
+    owner_id: UUID | None
+
+
+def task_access(session: Session, user: User, task: Any, owner_id: UUID | None, now: datetime) -> Access:
+    """The user's access to the case of `task` (a row with id, case_id, state, assignee_id and
+    candidate_group), for deciding an action on that task: claim, unclaim, assign, complete.
+
+    The task itself settles it for its holder and, while nobody holds it, its candidates, and the
+    user's groups settle it for team leads (a relation to every case); the relations returned are
+    then those, and for this task they give the same header, may_open_task and supervises as
+    access_to's full set, without reading the case's members or break-glass access. Anyone else
+    gets access_to's answer. Not for logging or showing content: use access_to there.
+    """
+    ready = task.state == READY
+    mine = ready and task.assignee_id == user.id
+    waiting = ready and task.assignee_id is None and task.candidate_group in user.group_keys
+    relations = [ASSIGNEE] if mine else []
+    if user.in_any(TEAM_LEAD_GROUP):
+        relations.append(TEAM_LEAD)
+    if waiting:
+        relations.append(CANDIDATE)
+    if not relations:
+        return access_to(session, CaseRef(task.case_id, owner_id), user, now)  # type: ignore[arg-type]
+    return Access(tuple(relations), frozenset({task.id}) if mine or waiting else frozenset())
+
+
+def access_to_new_case(user: User | None, tasks: list[Any]) -> Access:
+    """access_to for a case opened in this very transaction, from what it wrote: a new case has no
+    owner, members or break-glass access yet, so the user's groups and its first tasks (rows with id,
+    state, assignee_id, candidate_group) settle every relation, as access_to would read them."""
+    if user is None:
+        return Access((OPERATOR,))
+    held = frozenset(t.id for t in tasks if t.state == READY and t.assignee_id == user.id)
+    waiting = frozenset(t.id for t in tasks if t.state == READY and t.assignee_id is None
+                        and t.candidate_group in user.group_keys)
+    relations = [ASSIGNEE] if held else []
+    relations += [TEAM_LEAD] if user.in_any(TEAM_LEAD_GROUP) else []
+    relations += [CANDIDATE] if waiting else []
+    relations += [ADMIN] if user.in_any(ADMIN_GROUP) else []
+    return Access(tuple(relations), held | waiting, unowned=bool(held))
 
 
 def case_with_access(session: Session, case_id: UUID, user: User | None, now: datetime,

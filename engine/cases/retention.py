@@ -3,8 +3,10 @@
 What goes (docs/retention.md): the case data and task data in the saved workflow state, the
 safe-contact instructions, the free text of consents, disclosures and break-glass accesses, the
 closing note and receiving municipality, and event and timer details beyond the few structural keys
-statistics read. What stays: the reference, process version, dates, owner, task and timer rows
-(deadline outcomes) and the event kinds and summaries (which never hold personal data).
+statistics read; in the case record, what each task submitted, the text of journal notes and the
+attachments' files, names and descriptions. What stays: the reference, process version, dates,
+owner, task and timer rows (deadline outcomes), the event kinds and summaries (which never hold
+personal data), and how many notes and attachments there were, when and by whom, and their sizes.
 Each case is erased in its own transaction under its lock, so a crash loses nothing and a rerun
 continues. The access log is kept for its own period and then deleted.
 """
@@ -23,11 +25,14 @@ from sqlalchemy.orm import Session
 from engine.cases import events
 from engine.cases.access import CaseAccess
 from engine.cases.models import BreakGlass, Case, CaseEvent, CaseState
+from engine.cases.record_models import CaseAttachment, CaseNote, TaskSubmission
 from engine.cases.service import lock_case
+from engine.cases.summary import clear_summary
 from engine.clock import Clock, system_clock
 from engine.config import Settings
 from engine.consent.models import Consent, Disclosure, SafeContact
 from engine.deadlines.models import Timer
+from engine.tasks.drafts import purge_ended as purge_ended_drafts
 
 log = logging.getLogger(__name__)
 CASE_ERASED = "case_erased"
@@ -95,12 +100,23 @@ def _erase_content(session: Session, case: Case) -> None:
                     .values(summary="", purpose="", justification="", recipient_name=""))
     session.execute(update(BreakGlass).where(BreakGlass.case_id == case.id).values(reason=""))
     session.execute(update(Timer).where(Timer.case_id == case.id).values(details={}))
+    _erase_record(session, case.id)
     for event in session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)):
         kept = {key: value for key, value in (event.details or {}).items() if key in KEPT_DETAILS}
         if kept != event.details:
             event.details = kept
     case.closing_note = None
     case.receiving_municipality = None
+    clear_summary(case)
+
+
+def _erase_record(session: Session, case_id: UUID) -> None:
+    """The case record's personal data: submitted task data, note texts, attachments' files and names.
+    The rows stay (counts, dates, who, sizes) so the record's shape and the statistics survive."""
+    session.execute(update(TaskSubmission).where(TaskSubmission.case_id == case_id).values(data={}))
+    session.execute(update(CaseNote).where(CaseNote.case_id == case_id).values(text=""))
+    session.execute(update(CaseAttachment).where(CaseAttachment.case_id == case_id)
+                    .values(content=None, filename="", description="", sha256=""))
 
 
 def erase_case(session: Session, case_id: UUID, cutoff: datetime, now: datetime, retention_days: int) -> bool:
@@ -151,6 +167,7 @@ def run_retention(session: Session, settings: Settings, clock: Clock = system_cl
             session.rollback()
             log.error("retention: case %s could not be erased (%s)", reference, type(exc).__name__)
             report.failed.append(reference)
+    purge_ended_drafts(session, dry_run)  # unsent form drafts of ended tasks (erased cases' too)
     report.access_log_rows = purge_access_log(
         session, now - timedelta(days=settings.access_log_retention_days), dry_run)
     if report.cases or report.access_log_rows:

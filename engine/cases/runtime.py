@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from engine.cases import events
 from engine.cases.models import Case, CaseState
+from engine.cases.summary import refresh_summary
 from engine.cases.workflow_state import (
     SERIALIZER_VERSION,
     SPEC_CACHE,
@@ -106,6 +108,7 @@ class CaseRun:
             self.case.closed_at = now
             events.record(session, self.case.id, events.CASE_CLOSED, actor, "Sagen er afsluttet", at=now)
         session.flush()
+        refresh_summary(session, self.case.id, self.case.process_version_id, self.workflow)  # case lists
 
 
 def load_case_run(session: Session, case: Case, clock: Clock = system_clock) -> CaseRun:
@@ -135,7 +138,7 @@ def _lane_groups(session: Session) -> dict[str, LaneGroup]:
     return {row.lane_name: row for row in session.scalars(select(LaneGroup))}
 
 
-def candidate_group(spec: Any, lanes: dict[str, LaneGroup]) -> str | None:
+def candidate_group(spec: Any, lanes: Mapping[str, Any]) -> str | None:
     """`camunda:candidateGroups` (first) when set, else the lane's mapped group, else its slug."""
     groups = (getattr(spec, "extensions", None) or {}).get("candidate_groups") or []
     if groups:
@@ -146,11 +149,31 @@ def candidate_group(spec: Any, lanes: dict[str, LaneGroup]) -> str | None:
     return lanes[lane].group_key if lane in lanes else lane_slug(lane)
 
 
-def owner_of_lane(spec: Any, lanes: dict[str, LaneGroup], case: Case) -> UUID | None:
-    """The case owner when the task's lane is routed to the owner (and the case has one)."""
+def owner_of_lane(spec: Any, lanes: Mapping[str, Any], owner_id: UUID | None) -> UUID | None:
+    """The case's active owner (`owner_id`; None without one) when the task's lane is routed to the owner."""
     lane = getattr(spec, "lane", None)
-    routed = lane in lanes and lanes[lane].to_owner
-    return case.owner_id if routed and case.owner is not None and case.owner.active else None
+    return owner_id if lane in lanes and lanes[lane].to_owner else None
+
+
+def active_owner(case: Case) -> UUID | None:
+    """The id of the case's owner while they are active (tasks are routed only to an active owner)."""
+    return case.owner_id if case.owner is not None and case.owner.active else None
+
+
+def task_values(spiff_task: SpiffTask, case_id: UUID, version_id: UUID, lanes: Mapping[str, Any],
+                owner_id: UUID | None, now: datetime) -> dict[str, Any]:
+    """The task-table row of a READY user task that has none yet (`lanes`: the lane groups by lane
+    name, ORM rows or Core rows; `owner_id`: the case's active owner)."""
+    spec = spiff_task.task_spec
+    due_at, rule_key = _due(spiff_task)
+    return {
+        "id": spiff_task.id, "case_id": case_id, "process_version_id": version_id,
+        "bpmn_id": spec.bpmn_id or spec.name, "name": (spec.bpmn_name or spec.bpmn_id or spec.name)[:255],
+        "lane": getattr(spec, "lane", None), "candidate_group": candidate_group(spec, lanes),
+        "assignee_id": owner_of_lane(spec, lanes, owner_id),
+        "form_key": (getattr(spec, "extensions", None) or {}).get("form_key"),
+        "created_at": now, "due_at": due_at, "due_rule": rule_key, "state": READY,
+    }
 
 
 def sync_tasks(
@@ -177,24 +200,9 @@ def sync_tasks(
             continue
         if lanes is None:
             lanes = _lane_groups(session)
-        spec = spiff_task.task_spec
-        extensions = getattr(spec, "extensions", None) or {}
-        due_at, rule_key = _due(spiff_task)
-        row = Task(
-            id=task_id,
-            case_id=case.id,
-            case=case,  # set, not lazy-loaded: dumping the new task must not need another query
-            process_version_id=case.process_version_id,
-            bpmn_id=spec.bpmn_id or spec.name,
-            name=(spec.bpmn_name or spec.bpmn_id or spec.name)[:255],
-            lane=getattr(spec, "lane", None),
-            candidate_group=candidate_group(spec, lanes),
-            assignee_id=owner_of_lane(spec, lanes, case),
-            form_key=extensions.get("form_key"),
-            created_at=now,
-            due_at=due_at,
-            due_rule=rule_key,
-        )
+        # case set, not lazy-loaded: dumping the new task must not need another query
+        row = Task(**task_values(spiff_task, case.id, case.process_version_id, lanes, active_owner(case), now),
+                   case=case)
         session.add(row)
         created.append(row)
         events.record(session, case.id, events.TASK_CREATED, actor,

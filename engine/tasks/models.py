@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Uuid
+from sqlalchemy import ForeignKey, Index, String, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.cases.models import Case
@@ -27,6 +27,11 @@ class Task(Base):
         Index("ix_tasks_case_id_state", "case_id", "state"),
         # The worker's reminder sweep: READY tasks by deadline, whatever their group or holder.
         Index("ix_tasks_state_due_at", "state", "due_at"),
+        # Task lists: READY tasks in list order (no due date last), so a page is cut on the index
+        # (engine/tasks/listing.py); holder and group last, so the lists' filters are read from the
+        # index too. The same expression on SQLite and PostgreSQL (migration 0012).
+        Index("ix_tasks_ready_order", "state", text("(due_at IS NULL)"), "due_at", "created_at", "id",
+              "assignee_id", "candidate_group"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)

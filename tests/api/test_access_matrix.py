@@ -6,9 +6,12 @@ user gets. A new route that takes a case, a task or a person gets its row here.
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from tests.api.helpers import DATA
+from tests.api.record_helpers import PDF
 
 RELATIONS = ("owner", "member", "assignee", "candidate", "knowledge", "lead", "done", "admin", "stranger")
 GROUPS = {"owner": ["raadgiver-boern"], "member": ["raadgiver-voksen"], "assignee": ["modtagerteam"],
@@ -31,6 +34,19 @@ MATRIX = {
     ("GET", "/tasks/{held}"): (200, 200, 200, 403, 403, 200, 404, 403, 404),
     ("GET", "/tasks/{waiting}"): (200, 200, 200, 200, 403, 200, 404, 403, 404),
     ("GET", "/tasks/{completed}"): (200, 200, 200, 403, 403, 200, 404, 403, 404),
+    # A draft is its author's alone: only the one who may complete the task (its holder, or while
+    # nobody holds it its group) keeps one; an ended task's drafts are never served (409).
+    ("GET", "/tasks/{held}/draft"): (403, 403, 200, 403, 403, 403, 404, 403, 404),
+    ("PUT", "/tasks/{held}/draft"): (403, 403, 200, 403, 403, 403, 404, 403, 404),
+    ("DELETE", "/tasks/{held}/draft"): (403, 403, 204, 403, 403, 403, 404, 403, 404),
+    ("GET", "/tasks/{waiting}/draft"): (200, 403, 403, 200, 403, 403, 404, 403, 404),
+    ("PUT", "/tasks/{waiting}/draft"): (200, 403, 403, 200, 403, 403, 404, 403, 404),
+    ("GET", "/tasks/{completed}/draft"): (409, 409, 409, 403, 403, 409, 404, 403, 404),
+    ("GET", "/cases/{case}/record"): (200, 200, 200, 403, 403, 200, 404, 403, 404),
+    ("POST", "/cases/{case}/notes"): (201, 201, 403, 403, 403, 201, 404, 403, 404),
+    ("POST", "/cases/{case}/attachments"): (201, 201, 403, 403, 403, 201, 404, 403, 404),
+    ("GET", "/cases/{case}/attachments/{attachment}"): (200, 200, 200, 403, 403, 200, 404, 403, 404),
+    ("GET", "/cases/{case}/export.pdf"): (200, 200, 200, 403, 403, 200, 404, 403, 404),
 }
 
 
@@ -52,14 +68,25 @@ def world(client, make_account):
     for who, role in (("member", "caseworker"), ("knowledge", "knowledge_person")):
         assert client.post(f"{path}/members", json={"username": f"m-{who}", "role": role},
                            headers=lead.headers).status_code == 201
-    return users, {"case": case["id"], "held": held, "waiting": waiting, "completed": intake}
+    attachment = client.post(f"{path}/attachments", data={"file": (io.BytesIO(PDF), "a.pdf")},
+                             headers=users["owner"].headers, content_type="multipart/form-data").get_json()["id"]
+    return users, {"case": case["id"], "held": held, "waiting": waiting, "completed": intake, "attachment": attachment}
 
 
 def _diagram() -> bytes:
     return (DATA / "matrix.bpmn").read_bytes()
 
 
+def _payload(method: str, route: str) -> dict:
+    """The request's body: multipart for an upload (a fresh file each time), JSON otherwise."""
+    if route.endswith("/attachments"):
+        return {"data": {"file": (io.BytesIO(PDF), "a.pdf")}, "content_type": "multipart/form-data"}
+    return {"json": _body(method, route)}
+
+
 def _body(method: str, route: str) -> dict | None:
+    if route.endswith("/draft") and method == "PUT":
+        return {"data": {}}
     if route.endswith("/consents") and method == "POST":
         return CONSENT
     if route.endswith("/safe-contact"):
@@ -68,6 +95,8 @@ def _body(method: str, route: str) -> dict | None:
         return {"username": "m-owner"}
     if route.endswith("/members"):
         return {"username": "m-member", "role": "caseworker"}
+    if route.endswith("/notes"):
+        return {"text": "Et notat"}
     return None
 
 
@@ -77,7 +106,7 @@ def test_each_relation_gets_what_the_rule_says(client, world, method, route):
     got = []
     for relation in RELATIONS:
         url = "/api/v1" + route.format(**ids)
-        response = client.open(url, method=method, json=_body(method, route), headers=users[relation].headers)
+        response = client.open(url, method=method, headers=users[relation].headers, **_payload(method, route))
         got.append(response.status_code)
     assert dict(zip(RELATIONS, got, strict=True)) == dict(zip(RELATIONS, MATRIX[(method, route)], strict=True))
 
@@ -127,3 +156,19 @@ def test_supervision_is_logged_as_such(client, world):
     log = client.get(f"/api/v1/cases/{ids['case']}/access-log", headers=users["lead"].headers).get_json()["access"]
     purposes = {(a["username"], a["purpose"]) for a in log if a["kind"] == "read_timeline"}
     assert purposes == {("m-lead", "supervision"), ("m-owner", "owner_work")}
+
+
+def test_case_lists_hold_only_cases_the_user_may_open(client, world):
+    """GET /cases in every scope: the case is listed exactly for those who may open it, with its
+    risk level only where the rule shows it (a free-text match only where the content may be read)."""
+    users, ids = world
+    path = f"/api/v1/cases/{ids['case']}"
+    for relation in RELATIONS:
+        headers = users[relation].headers
+        items = [item for scope in ("mine", "team", "all")
+                 for item in client.get(f"/api/v1/cases?scope={scope}&status=any", headers=headers).get_json()["items"]]
+        listed = {item["id"] for item in items}
+        opens = client.get(path, headers=headers).status_code == 200
+        assert (ids["case"] in listed) == opens, relation
+        relations = client.get(path, headers=headers).get_json()["access"]["relations"] if opens else []
+        assert all(item["access"]["relation"] == relations[0] for item in items if item["id"] == ids["case"])

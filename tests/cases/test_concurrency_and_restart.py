@@ -37,12 +37,16 @@ def _tokens(db):
     with make_session_factory(db.engine)() as session:
         create_user(session, "lead", "lead@example.invalid", ["teamleder", "modtagerteam"])
         create_user(session, "rec", "rec@example.invalid", ["modtagerteam"])
+        create_user(session, "lead2", "lead2@example.invalid", ["teamleder", "modtagerteam"])
         return ({"Authorization": f"Bearer {create_token(session, 'lead')}"},
-                {"Authorization": f"Bearer {create_token(session, 'rec')}"})
+                {"Authorization": f"Bearer {create_token(session, 'rec')}"},
+                {"Authorization": f"Bearer {create_token(session, 'lead2')}"})
 
 
 def test_two_concurrent_completions_exactly_one_wins(fresh, tmp_path):
-    lead, rec = _tokens(fresh)
+    # Two team leads: both keep a relation to the case whoever wins, so the loser's answer is the 409
+    # of the lost race (a reception member who lost would have no relation left: the rule's 404).
+    lead, rec, lead2 = _tokens(fresh)
     app = _app(fresh, tmp_path)
     client = app.test_client()
     client.post("/api/v1/process-models", data=(DATA / "review.bpmn").read_bytes(), headers=lead,
@@ -60,7 +64,7 @@ def test_two_concurrent_completions_exactly_one_wins(fresh, tmp_path):
             statuses.append(response.status_code)
 
         threads = [threading.Thread(target=complete, args=(lead, 50)),
-                   threading.Thread(target=complete, args=(rec, 1))]
+                   threading.Thread(target=complete, args=(lead2, 1))]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -74,7 +78,7 @@ def test_two_concurrent_completions_exactly_one_wins(fresh, tmp_path):
 
 
 def test_state_survives_a_restart(fresh, tmp_path):
-    lead, rec = _tokens(fresh)
+    lead, rec, _lead2 = _tokens(fresh)
     first = _app(fresh, tmp_path)
     client = first.test_client()
     client.post("/api/v1/process-models", data=(DATA / "three_tasks.bpmn").read_bytes(), headers=lead,

@@ -8,6 +8,7 @@ for the API, on the same diagram. The app's clock is fixed (service_clock).
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
 from datetime import datetime, timedelta
@@ -17,6 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.cases.access import CaseAccess
+from engine.cases.attachments import add_attachment
 from engine.cases.members import add_member
 from engine.cases.models import Case
 from engine.cases.owner import set_owner
@@ -24,7 +26,8 @@ from engine.cases.service import open_case
 from engine.consent.service import record_consent, set_safe_contact
 from engine.process_models.service import deploy
 from engine.tasks import service as tasks
-from tests.ui.helpers import login, make_user, post, text
+from tests.api.record_helpers import PDF
+from tests.ui.helpers import csrf_token, login, make_user, post, text
 
 T0 = "2026-11-23T10:00:00+01:00"
 MATRIX_BPMN = Path(__file__).resolve().parents[1] / "data" / "matrix.bpmn"
@@ -37,6 +40,7 @@ CONSENT = {"given_by": "citizen", "recipient_kind": "police", "scope": "Trusler"
 # page -> expected status per relation, in the order of RELATIONS.
 MATRIX = {
     ("GET", "/sager/{case}"): (200, 200, 200, 200, 200, 200, 404, 200, 404),
+    ("GET", "/sager?visning=alle&status=alle"): (200, 200, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "/sager/{case}/diagram.bpmn"): (200, 200, 200, 403, 403, 200, 404, 403, 404),
     ("GET", "/opgaver/{held}"): (200, 200, 200, 403, 403, 200, 404, 403, 404),
     ("GET", "/opgaver/{waiting}"): (200, 200, 200, 200, 403, 200, 404, 403, 404),
@@ -47,12 +51,28 @@ MATRIX = {
     ("POST", "/sager/{case}/sagsbehandler"): (403, 403, 403, 403, 403, 302, 404, 403, 404),
     ("POST", "/sager/{case}/tilknyttede"): (302, 403, 403, 403, 403, 302, 404, 403, 404),
     ("POST", "/sager/{case}/tilknyttede/m-extra/fjern"): (302, 403, 403, 403, 403, 302, 404, 403, 404),
+    # A draft is its author's: only the one who may complete the task keeps one (JSON, 409 once ended).
+    ("PUT", "/opgaver/{held}/kladde"): (403, 403, 200, 403, 403, 403, 404, 403, 404),
+    ("PUT", "/opgaver/{waiting}/kladde"): (200, 403, 403, 200, 403, 403, 404, 403, 404),
+    ("PUT", "/opgaver/{completed}/kladde"): (409, 409, 409, 403, 403, 409, 404, 403, 404),
+    # A consent from the task's dialog: its worker, if they may work the case (the matrix tasks share
+    # nothing, so the owner, who may, gets 422 for a recipient the task does not share with).
+    ("POST", "/opgaver/{waiting}/samtykke"): (422, 403, 403, 403, 403, 403, 404, 403, 404),
+    ("POST", "/opgaver/{held}/samtykke"): (403, 403, 403, 403, 403, 403, 404, 403, 404),
+    ("POST", "/sager/{case}/notater"): (302, 302, 403, 403, 403, 302, 404, 403, 404),
+    ("POST", "/sager/{case}/bilag"): (302, 302, 403, 403, 403, 302, 404, 403, 404),
+    ("GET", "/sager/{case}/bilag/{attachment}"): (200, 200, 200, 403, 403, 200, 404, 403, 404),
+    ("GET", "/sager/{case}/eksport.pdf"): (200, 200, 200, 403, 403, 200, 404, 403, 404),
 }
 BODIES = {
     "/sager/{case}/samtykker": CONSENT,
     "/sager/{case}/sikker-kontakt": {"instructions": CONTACT, "no_voicemail": "true"},
     "/sager/{case}/sagsbehandler": {"owner_username": "m-owner"},
     "/sager/{case}/tilknyttede": {"member_username": "m-extra", "member_role": "knowledge_person"},
+    "/opgaver/{waiting}/samtykke": {f"samtykke_{key}": value for key, value in CONSENT.items()},
+    "/opgaver/{held}/samtykke": {f"samtykke_{key}": value for key, value in CONSENT.items()},
+    "/sager/{case}/notater": {"note_text": "Et notat"},
+    "/sager/{case}/bilag": lambda: {"file": (io.BytesIO(PDF), "a.pdf")},  # a fresh file for each post
 }
 
 
@@ -85,7 +105,9 @@ def world(db_session, service_clock):
     add_member(db_session, case_id, extra.username, "knowledge_person", None, users["lead"], clock)
     set_safe_contact(db_session, case_id, users["owner"], clock, instructions=CONTACT, ask_if_alone=True)
     consent = record_consent(db_session, case_id, users["owner"], clock=clock, **CONSENT)
-    ids = {"case": case_id, "held": held.id, "waiting": waiting.id, "completed": intake.id, "consent": consent.id}
+    attachment = add_attachment(db_session, case_id, users["owner"], "a.pdf", PDF, max_bytes=1024, clock=clock)
+    ids = {"case": case_id, "held": held.id, "waiting": waiting.id, "completed": intake.id, "consent": consent.id,
+           "attachment": attachment.id}
     return users, ids
 
 
@@ -106,7 +128,11 @@ def test_each_relation_gets_what_the_rule_says(app, world):
         statuses = []
         for relation in RELATIONS:
             client = clients[relation]
-            response = client.get(url) if method == "GET" else post(client, url, BODIES.get(page, {}))
+            if method == "PUT":  # the pages' JSON endpoints, with the CSRF token in a header as the scripts send it
+                response = client.put(url, json={"data": {}}, headers={"X-CSRFToken": csrf_token(client, "/profil")})
+            else:
+                body = BODIES.get(page, {})
+                response = client.get(url) if method == "GET" else post(client, url, body() if callable(body) else body)
             statuses.append(response.status_code)
         got[(method, page)] = tuple(statuses)
     assert got == MATRIX
@@ -165,12 +191,13 @@ def test_a_case_without_a_relation_is_the_404_of_a_missing_case_with_the_way_to_
     assert text(hidden).replace(str(ids["case"]), "ID") == text(missing).replace(str(missing_id), "ID")
     assert "Siden findes ikke" in text(hidden) and "Skal du handle nu?" in text(hidden)
     assert f'<a href="/sager/{ids["case"]}/noedadgang">Brug nødadgang</a>' in text(hidden)
-    # The reference search tells nothing: the same flash as for an unknown reference, and no link.
+    # The reference search tells nothing: the same list and message as for an unknown reference, no link.
     known = db_session.get(Case, ids["case"]).reference
     reference = client.get(f"/sager?sag={known}", follow_redirects=True)
     unknown = client.get("/sager?sag=2026-999999", follow_redirects=True)
     assert "Sagen findes ikke, eller du har ikke adgang til den." in text(reference)
-    assert text(reference) == text(unknown) and "noedadgang" not in text(reference)
+    assert text(reference).replace(known, "REF") == text(unknown).replace("2026-999999", "REF")
+    assert "noedadgang" not in text(reference) and str(ids["case"]) not in text(reference)
     assert client.get("/sager/ikke-et-id").status_code == 404
 
 
@@ -256,3 +283,18 @@ def test_a_risk_assessment_not_made_yet_says_so(app, db_session, world, service_
     overview = html.split('id="overblik"', 1)[1].split("</section>", 1)[0]
     assert "Ikke vurderet endnu" in overview and "Ingen endnu – sagen er ikke fordelt" in overview
     assert "23. nov. 2026 kl. 10:00" in overview
+
+
+def test_the_case_list_holds_the_case_exactly_for_those_who_may_open_it(app, db_session, world):
+    """/sager (every scope, open and closed): a list never holds a case the user would get a 404
+    for, and holds it for everyone the rule relates to it; risk shows only where the rule shows it."""
+    _users, ids = world
+    reference = db_session.get(Case, ids["case"]).reference
+    for relation in RELATIONS:
+        client = _client(app, f"m-{relation}")
+        listed = any(reference in text(client.get(f"/sager?visning={scope}&status=alle"))
+                     for scope in ("mine", "teamet", "alle"))
+        opens = client.get(f"/sager/{ids['case']}").status_code == 200
+        assert listed == opens, relation
+        html = text(client.get("/sager?visning=alle&status=alle"))
+        assert ("Risiko: Høj" in html) == (relation in ("owner", "member", "assignee", "candidate", "lead")), relation

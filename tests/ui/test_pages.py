@@ -40,7 +40,8 @@ def test_inbox_sections_sorting_filters_and_pagination(client, db_session, peopl
     assert "section-all" not in page1  # only team leads see every task
     assert page1.index(oldest) < page1.index(opened[10].case.reference)  # most urgent first
     assert opened[0].case.reference not in page1 and opened[0].case.reference in text(client.get("/?side_gruppe=2"))
-    assert "Overskredet" in page1 and "Under 1 arbejdsdag tilbage" in page1
+    # The 24-hour assessment counts clock hours: the hours left, not "under 1 working day" (issue 12).
+    assert "Overskredet" in page1 and " t tilbage</strong>" in page1 and "Under 1 arbejdsdag tilbage" not in page1
     assert 'class="row--overdue"' in page1
     page2 = text(client.get("/?side_gruppe=2"))
     assert len(_rows(page2, "candidate")) == 5
@@ -141,7 +142,9 @@ def test_case_page_and_diagram(client, db_session, people):
     assert "Opgaven &#39;Vurdér underretningen inden for 24 timer&#39; er udført" in page
     assert "modtager1" in page
     diagram = client.get(f"/sager/{opened.case.id}/diagram.bpmn")
-    assert diagram.status_code == 200 and diagram.mimetype == "application/xml"
+    assert diagram.status_code == 200 and diagram.mimetype == "application/octet-stream"
+    assert diagram.headers["Content-Disposition"].startswith("attachment")
+    assert diagram.headers["X-Content-Type-Options"] == "nosniff"
     assert b'<bpmn:process id="underretning_boern"' in diagram.data
     found = client.get(f"/sager?sag={opened.case.reference}")
     assert found.headers["Location"] == f"/sager/{opened.case.id}"

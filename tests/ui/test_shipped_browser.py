@@ -201,7 +201,9 @@ def test_signing_in_and_taking_a_task_with_the_keyboard_alone(page, live_server)
     assert focus_is_visible(page)
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("Du har taget opgaven.")
-    tab_to(page, "e.tagName === 'A' && e.closest('#section-mine, [aria-labelledby=\"section-mine\"]') !== null")
+    # The first link in a row of my tasks (the column headings above it are sort links now).
+    tab_to(page, "e.tagName === 'A' && e.closest('tbody') !== null"
+                 " && e.closest('#section-mine, [aria-labelledby=\"section-mine\"]') !== null")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Bekræft modtagelsen over for underretteren")
     tab_to(page, "e.name === 'receipt_sent_at'")

@@ -12,14 +12,14 @@ from engine.cases import events, service
 from engine.cases.access import READ_CASE, READ_TIMELINE, access_log, log_access
 from engine.cases.members import case_members
 from engine.cases.models import Case
-from engine.cases.need_to_know import Access, access_to, case_with_access
+from engine.cases.need_to_know import Access, access_to, access_to_new_case, case_with_access
 from engine.errors import InvalidInput
 from engine.tasks.models import Task
 from webui.api import bp
 from webui.api.auth import current_user, token_required
 from webui.api.schemas import CaseCreateSchema, CaseEventSchema, CaseSchema, MemberSchema, local_iso
 from webui.clock import now, service_clock
-from webui.database import get_session
+from webui.database import get_session, guarded_writes
 
 _case = CaseSchema()
 
@@ -63,13 +63,35 @@ def case_for(case_id: UUID, need: str = "header", kind: str | None = None) -> tu
     return case, access
 
 
+def dump_opened(opened: service.OpenedCase) -> dict:
+    """A case this request opened, as dump_case shows it, from what was written: a new case has no
+    owner, members, closing, reopening or safe contact yet, and the rule's answer follows from the
+    user's groups and the first tasks (engine.cases.need_to_know.access_to_new_case)."""
+    from webui.api.tasks import task_json  # tasks imports this module's json_body
+
+    case, access = opened.case, access_to_new_case(current_user(), opened.views)
+    return {
+        "id": str(case.id), "reference": case.reference, "status": case.status,
+        "process_key": opened.version.key, "process_version": opened.version.version,
+        "opened_at": local_iso(case.opened_at), "closed_at": local_iso(case.closed_at), "owner": None,
+        "closing_reason": None, "closing_note": None, "receiving_municipality": None, "closed_by": None,
+        "reopened_from": None, "reopened_as": [],
+        "tasks": [task_json(task, access.safe_contact, now()) for task in opened.views],
+        "members": [], "access": {"relations": list(access.relations), "content": access.content},
+    }
+
+
+_create = CaseCreateSchema()
+
+
 @bp.post("/cases")
+@guarded_writes
 @token_required
 def open_case() -> ResponseReturnValue:
     """Open a case on the latest version of a process."""
-    body = CaseCreateSchema().load(json_body())
+    body = _create.load(json_body())
     opened = service.open_case(get_session(), body["process_key"], body["data"], current_user(), service_clock())
-    return dump_case(opened.case, opened.tasks), 201
+    return dump_opened(opened), 201
 
 
 @bp.get("/cases/<uuid:case_id>")

@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from webui.api import bp
 from webui.api.accounts import AccountSchema, AccountUpdateSchema, TokenSchema
 from webui.api.admin import OutboxItemSchema
+from webui.api.case_list_schemas import CaseListSchema
 from webui.api.closing_schemas import CloseCaseSchema, ClosingReasonSchema, ReopenCaseSchema
 from webui.api.consents import ConsentSchema, DisclosureSchema, LegalExceptionSchema, SafeContactSchema
 from webui.api.deadlines import DeadlineRuleSchema, DeadlineRuleUpdateSchema
@@ -157,6 +158,51 @@ OPERATIONS: list[tuple[str, str, str, str | None, str | None, list[dict[str, Any
     ("/cases/{case_id}/reopen", "post", "Open a new case on the latest version of the closed case's process, linked "
      "to it (team leads); 201; `data` as for POST /cases, default the old case's start data (required once erased)",
      "ReopenCase", "Case", CASE_ID, ("401", "403", "404", "409", "422")),
+    ("/tasks/{task_id}/draft", "get", "The caller's own draft of a task form: `{\"data\", \"saved_at\", "
+     "\"max_bytes\"}` (`data` {} and `saved_at` null when none); only for the one who may complete the task "
+     "(its holder, or while nobody holds it its group); 409 once the task has ended", None, None, TASK_ID,
+     ("401", "403", "404", "409")),
+    ("/tasks/{task_id}/draft", "put", "Save the caller's draft `{\"data\": {...}}`: only keys the task's form "
+     "declares, scalars or lists of them, at most `max_bytes` (61440) bytes of JSON; values are not checked as "
+     "answers. Deleted when the task completes", None, None, TASK_ID, ("401", "403", "404", "409", "422")),
+    ("/tasks/{task_id}/draft", "delete", "Drop the caller's draft of a task; 204", None, None, TASK_ID,
+     ("401", "403", "404", "409")),
+    ("/cases/{case_id}/record", "get", "The case record (sagens akter) in time order, for those who may read the "
+     "case's content: every completed task with who, when, its submitted `data` and `answers` (label and value, "
+     "in the form's order), every consent, disclosure, journal note and attachment (without its file). `order` "
+     "oldest (default) or newest, `page`, `per_page` (1-200): `{\"items\": [{\"kind\", \"id\", \"at\", "
+     "\"by\", ...}], \"page\", \"per_page\", \"total\", \"order\"}`; logged as read_record",
+     None, None, CASE_ID + [{"name": n, "in": "query", "schema": {"type": "string"}}
+                            for n in ("order", "page", "per_page")], ("401", "403", "404", "422")),
+    ("/cases/{case_id}/notes", "post", "Add a journal note `{\"text\"}` (1-10,000 characters), or a correction "
+     "of one `{\"text\", \"corrects\": note id}`: notes are append-only (the owner's circle, team leads); 201; "
+     "409 once the case's personal data are erased", None, None, CASE_ID, ("401", "403", "404", "409", "422")),
+    ("/cases/{case_id}/attachments", "post", "Add a document (multipart `file`, optional `description` up to 500 "
+     "characters): PDF, PNG, JPEG, DOCX or ODT, recognised by content, not name; at most "
+     "`CASEPATH_MAX_ATTACHMENT_BYTES` (default 20 MB; a larger body is 413 `too_large`); 201 without the file",
+     None, None, CASE_ID, ("401", "403", "404", "409", "422")),
+    ("/cases/{case_id}/attachments/{attachment_id}", "get", "Download an attachment (`Content-Disposition: "
+     "attachment`, the type found in its content); logged as read_attachment; 404 once retention erased it",
+     None, None, CASE_ID + [{"name": "attachment_id", "in": "path", "required": True,
+                             "schema": {"type": "string", "format": "uuid"}}], ("401", "403", "404")),
+    ("/cases/{case_id}/export.pdf", "get", "The case file as PDF for the records system: header, the record with "
+     "every task's data, notes, consents, disclosures, deadlines met or missed; page numbers, the export's date "
+     "and user. Named `sag-<reference>.pdf`; logged as an export with its purpose", None, None, CASE_ID,
+     ("401", "403", "404")),
+    ("/cases", "get", "Find cases: only those the access rule lets the user see (docs/access.md, \"Lists\"). "
+     "`scope` mine (owner or member) | team (the user's groups' work) | all (every case the rule shows: for team "
+     "leads and administrators every case); "
+     "filters `status` (open, closed, any), `process_key`, `owner` (`-`: none), `risk_level`, `acute`, `overdue`, "
+     "`opened_from`/`opened_to` (dates, Danish time); `q`: any part of the reference, or free text in the "
+     "searchable fields where the user may read the content (a term in a URL lands in server logs: prefer POST "
+     "/cases/search); `sort` due|-due|opened|-opened|reference|-reference; `page`, `per_page` (at most 100). "
+     "`risk_level` and `acute` are null where the rule does not show them", None, "CaseList",
+     [{"name": n, "in": "query", "schema": {"type": "string"}}
+      for n in ("scope", "status", "process_key", "owner", "risk_level", "acute", "overdue", "opened_from",
+                "opened_to", "q", "sort", "page", "per_page")], ("401", "422")),
+    ("/cases/search", "post", "The case list of GET /cases with its parameters in a JSON body, so the search term "
+     "stays out of URLs and server logs; a free-text match in a case's content is logged (`search_case`)",
+     None, "CaseList", [], ("401", "422")),
 ]
 
 
@@ -182,6 +228,7 @@ def build_spec() -> dict[str, Any]:
                          "ClosingReason": ClosingReasonSchema, "Owner": OwnerSchema,
                          "MemberCreate": MemberCreateSchema, "Digest": DigestSchema}.items():
         spec.components.schema(name, schema=schema)
+    spec.components.schema("CaseList", schema=CaseListSchema)
     for name, schema in {"ProcessValidation": ValidationResultSchema, "MigrationRequest": MigrationRequestSchema,
                          "MigrationResult": MigrationResultSchema}.items():
         spec.components.schema(name, schema=schema)

@@ -19,7 +19,9 @@ def init_app(app: Flask, settings: Settings, keep: frozenset[str] = frozenset())
         auth,
         break_glass,
         case_closing,
+        case_list,
         case_people,
+        case_record,
         caseforms,
         cases,
         errors,
@@ -32,6 +34,7 @@ def init_app(app: Flask, settings: Settings, keep: frozenset[str] = frozenset())
         processes,
         profile,
         referral,
+        saved_filters,
         security,
         tasks,
     )
@@ -46,7 +49,10 @@ def init_app(app: Flask, settings: Settings, keep: frozenset[str] = frozenset())
         app.register_blueprint(blueprint)
     app.register_blueprint(break_glass.bp)
     app.register_blueprint(case_closing.bp)
+    app.register_blueprint(case_list.bp)
+    app.register_blueprint(saved_filters.bp)
     app.register_blueprint(case_people.bp)
+    app.register_blueprint(case_record.bp)
     errors.install_routing_errors(app)
 
     @app.context_processor

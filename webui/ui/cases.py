@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -39,17 +39,18 @@ from webui.database import get_session
 from webui.ui import errors, integrations
 from webui.ui.auth import me
 from webui.ui.caseforms import consent_schema, safe_contact_schema, safe_contact_values
+from webui.ui.downloads import diagram_response
 from webui.ui.formdata import coerce, raw_values
 from webui.ui.forms import render_form
 from webui.ui.queries import (
     CaseDeadline,
     case_deadlines,
-    case_id_by_reference,
     case_risk,
     case_tasks,
     completed_elements,
     users_by_name,
 )
+from webui.ui.record_context import RecordForms, record_context
 
 bp = Blueprint("cases", __name__, url_prefix="/sager")
 errors.install(bp)
@@ -104,7 +105,7 @@ def nearest_deadline(tasks: list[Task], deadlines: list[CaseDeadline], at: datet
 
 def render_case(case_id: UUID, *, consent: Rejected | None = None, contact: Rejected | None = None,
                 owner: Rejected | None = None, member: Rejected | None = None,
-                status: int = 200) -> ResponseReturnValue:
+                record: RecordForms | None = None, status: int = 200) -> ResponseReturnValue:
     """The case page as the user's access allows; the given forms are shown again with their errors."""
     session, user, moment = get_session(), me(), now()
     case, access = case_with_access(session, case_id, user, moment, "header")
@@ -124,6 +125,7 @@ def render_case(case_id: UUID, *, consent: Rejected | None = None, contact: Reje
     kind = READ_CASE
     if access.content:
         context.update(_content(session, case, access, tasks, safe, consent, contact, owner, member))
+        context.update(record_context(session, case, record))  # "Sagens akter" (webui.ui.case_record)
         page = render_template("case.html", **context)
     else:
         if access.digest:  # a knowledge person: the anonymised digest, never the record
@@ -168,22 +170,15 @@ def _content(session: Any, case: Any, access: Access, tasks: list[Task], safe: A
 @bp.get("")
 @login_required
 def find() -> ResponseReturnValue:
-    """Go to a case by its reference (2026-000123) if the user may see it.
+    """The case list (webui.ui.case_list); `?sag=2026-000123` goes to the case if the user may see it.
 
     A case the user may not see gets the same answer as a missing one, and no break-the-glass link:
     that would tell that the reference exists. Break the glass is reached from a case link someone
     gives you (/sager/<id>, whose 404 page links to /sager/<id>/noedadgang).
     """
-    reference = (request.args.get("sag") or "").strip()[:20]
-    case_id = case_id_by_reference(get_session(), reference) if reference else None
-    if case_id is not None:
-        try:
-            case_with_access(get_session(), case_id, me(), now(), "header")
-            return redirect(url_for("cases.show", case_id=case_id))
-        except DomainNotFound:
-            pass
-    flash(_("Sagen findes ikke, eller du har ikke adgang til den."), "error")
-    return redirect(url_for("inbox.index"))
+    from webui.ui.case_list import find_or_list  # the list's own module (engine.cases.search)
+
+    return find_or_list()
 
 
 @bp.get("/<uuid:case_id>")
@@ -202,9 +197,7 @@ def show(case_id: UUID) -> ResponseReturnValue:
 def diagram(case_id: UUID) -> ResponseReturnValue:
     """The BPMN XML of the version the case runs on, for the diagram viewer (the case's content)."""
     case, _access = case_with_access(get_session(), case_id, me(), now(), "content")
-    response = Response(case.process_version.bpmn_xml, mimetype="application/xml")
-    response.headers["Content-Disposition"] = "inline"
-    return response
+    return diagram_response(case.process_version.bpmn_xml)  # a download, never rendered by the browser
 
 
 def problems_of(exc: InvalidInput, fields: dict[str, str] | None = None) -> dict[str, str]:

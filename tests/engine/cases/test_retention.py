@@ -11,7 +11,10 @@ from sqlalchemy import select
 
 from engine.cases import closing, events
 from engine.cases.access import CaseAccess
+from engine.cases.attachments import add_attachment
 from engine.cases.models import BreakGlass, Case, CaseEvent, CaseState
+from engine.cases.notes import add_note
+from engine.cases.record_models import CaseAttachment, CaseNote, TaskSubmission
 from engine.cases.retention import run_retention, scrub_state
 from engine.cases.runtime import load_case_run
 from engine.cases.service import open_case
@@ -74,6 +77,11 @@ def _full_case(session, lead, closed_at=CLOSED) -> Case:
     events.record(session, case.id, "timer_failed", None, "Tidsfristen 'Frist' kunne ikke udføres", at=OPENED,
                   details={"bpmn_id": "b", "problems": [{"message": "name 'Aisha' is not defined"}]})
     session.commit()
+    # The case record: a journal note, its correction and an attachment.
+    note = add_note(session, case.id, lead, "Aisha ringede i nat fra Aarhus", clock=lambda: OPENED)
+    add_note(session, case.id, lead, "Aisha ringede fra moster", corrects=note.id, clock=lambda: OPENED)
+    add_attachment(session, case.id, lead, "Aisha 010203-1234.pdf", b"%PDF-1.4 Aisha", "Fra Politiet Øst",
+                   max_bytes=1024, clock=lambda: OPENED)
     closing.close_case(session, case.id, lead, "moved", note="Flyttet til moster i Aarhus",
                        receiving_municipality="Aarhus Kommune", clock=lambda: closed_at)
     return case
@@ -86,7 +94,8 @@ def _settings(settings: Settings) -> Settings:
 def _texts(session, case_id) -> str:
     """Everything stored about the case, as text."""
     parts: list = [session.get(CaseState, case_id).state]
-    for model in (Consent, Disclosure, BreakGlass, CaseEvent, Timer, Task, SafeContact):
+    for model in (Consent, Disclosure, BreakGlass, CaseEvent, Timer, Task, SafeContact, TaskSubmission, CaseNote,
+                  CaseAttachment):
         for row in session.scalars(select(model).where(model.case_id == case_id)):
             parts.append({c.key: getattr(row, c.key) for c in model.__table__.columns})
     case = session.get(Case, case_id)
@@ -119,6 +128,16 @@ def test_retention_erases_exactly_the_personal_data_and_keeps_the_statistics(db_
         "", "", "", "")
     assert (disclosure.recipient_kind, disclosure.consent_id) == ("police", consent.id)
     assert db_session.scalars(select(BreakGlass.reason).where(BreakGlass.case_id == case.id)).one() == ""
+    # The record keeps its shape: how many notes and attachments, when, by whom, how large; no content.
+    notes = db_session.scalars(select(CaseNote).where(CaseNote.case_id == case.id).order_by(CaseNote.corrects_id)).all()
+    assert sorted((n.text, n.author, n.at, n.corrects_id is None) for n in notes) == [
+        ("", "lene", OPENED, False), ("", "lene", OPENED, True)]
+    attachment = db_session.scalars(select(CaseAttachment).where(CaseAttachment.case_id == case.id)).one()
+    assert (attachment.content, attachment.filename, attachment.description, attachment.sha256) == (None, "", "", "")
+    assert (attachment.size, attachment.content_type, attachment.at) == (len(b"%PDF-1.4 Aisha"), "application/pdf",
+                                                                         OPENED)
+    assert [s.data for s in db_session.scalars(select(TaskSubmission).where(TaskSubmission.case_id == case.id))] == [
+        {}]
     # Kept: reference, version, dates, the closing reason, deadline outcomes, event kinds.
     assert (erased.status, erased.closed_at, erased.closing_reason, erased.erased_at) == (
         "closed", CLOSED, "moved", PAST)
