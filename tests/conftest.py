@@ -22,6 +22,7 @@ from engine.migrate import upgrade
 from engine.users.models import User
 from engine.users.service import create_token, create_user
 from tests import pgserver
+from tests.engine.notifications.mailserver import MailServer
 from webui import create_app
 
 os.environ.setdefault("CASEPATH_ENV", "testing")
@@ -177,6 +178,14 @@ def make_account(db_session: Session) -> Callable[..., Account]:
         return Account(user, create_token(db_session, username))
 
     return make
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[MailServer]:
+    """A real SMTP server (aiosmtpd) on loopback that keeps what it receives."""
+    server = MailServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from engine.notifications.models import OutboxMail
 from engine.notifications.outbox import send_pending
 from tests.api.helpers import deploy, error_of
 from tests.conftest import bound_session
-from tests.engine.notifications.mailserver import MailServer
 
 T0 = "2026-11-23T10:00:00+01:00"
 REASON = "Politiet ringer om natten om Aisha Khan-Jensen; sagsbehandleren er syg"
@@ -29,12 +28,6 @@ CITIZEN = {"citizen_name": "Aisha Khan-Jensen", "cpr": "010203-1234", "address":
            "note": "Truet med tvangsægteskab"}
 BASE_URL = "https://casepath.kommune.example"
 
-
-@pytest.fixture
-def smtp_server():
-    server = MailServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -26,12 +26,6 @@ OPENED = datetime.fromisoformat("2026-11-23T09:00:00+01:00")
 DUE = "2026-12-02T00:00:00+01:00"  # end of Tuesday 1 December: reminder from Monday 30 November 00:00
 
 
-@pytest.fixture
-def smtp_server():
-    server = MailServer().start()
-    yield server
-    server.stop()
-
 
 def _seed(db, cases: int, members: int = 2) -> list[str]:
     with make_session_factory(db.engine)() as session:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
@@ -26,7 +25,6 @@ from engine.tasks.models import CANCELLED, READY, Task
 from engine.users.service import create_user
 from tests.conftest import bound_session
 from tests.engine.deadlines.diagrams import boundary
-from tests.engine.notifications.mailserver import MailServer
 from tests.engine.notifications.world import World, mail_settings
 
 OPENED = datetime.fromisoformat("2026-11-23T09:00:00+01:00")
@@ -38,12 +36,6 @@ CLOSED = datetime.fromisoformat("2026-11-30T08:00:00+01:00")
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
-
-@pytest.fixture
-def smtp_server() -> Iterator[MailServer]:
-    server = MailServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
 
-from tests.engine.notifications.mailserver import MailServer
 from tests.engine.notifications.world import World, diagram, mail_settings
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[MailServer]:
-    server = MailServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
