@@ -23,6 +23,9 @@ phase "system packages"
 missing=()
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# Node.js runs the real OpenID provider of the sign-in tests (tests/oidc/provider, npm's oidc-provider).
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 # WeasyPrint (the case file's PDF export, pip-installed) loads Pango through its C libraries and needs a font.
 for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
@@ -60,5 +63,19 @@ if [ "${CASEPATH_FORCE_INSTALL:-0}" = 1 ] || [ ! -x .venv/bin/casepath ] || [ ! 
   echo "$want" >"$stamp"
 else
   echo "up to date (pyproject.toml unchanged)"
+fi
+
+# --- the test OpenID provider ------------------------------------------------------------------
+# npm ci installs exactly the committed package-lock.json; again only when it changed.
+phase "npm ci (tests/oidc/provider)"
+provider=tests/oidc/provider
+want=$(sha256sum "$provider/package-lock.json" | cut -d' ' -f1)
+if ! command -v npm >/dev/null; then
+  echo "WARNING: npm is missing: the sign-in tests (tests/oidc) will fail" >&2
+elif [ ! -d "$provider/node_modules" ] || [ "$(cat "$provider/node_modules/.casepath-stamp" 2>/dev/null)" != "$want" ]; then
+  (cd "$provider" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" >"$provider/node_modules/.casepath-stamp"
+else
+  echo "up to date (package-lock.json unchanged)"
 fi
 phase
