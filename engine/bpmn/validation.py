@@ -10,6 +10,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
 from .expression_checks import check_expressions
+from .gateway_checks import check_gateway_defaults
 from .graph_checks import check_graph
 from .markup_checks import check_markup, check_processing_instructions
 from .model import FLOW_NODE_TAGS, bpmn_children, bpmn_descendants, call_targets, is_executable, local
@@ -174,6 +175,7 @@ def validate_bpmn(
     for process in executable:
         _guarded(problems, check_assignment, process)
         _guarded(problems, check_graph, process)
+        _guarded(problems, check_gateway_defaults, process)
         _guarded(problems, check_expressions, process)
         _guarded(problems, check_cycles, process, now)
         _guarded(problems, check_support, process, local_processes, external_ids)

@@ -10,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from engine.db import Base
 
 KINDS = ("security_consultant", "police", "shelter", "red", "viso", "siri_travelling_team", "other")
+# Denmark's five regions (the national team has one or two security consultants in each); an entry
+# with an empty region is national. CASEPATH_REGION names the municipality's.
+REGIONS = ("Hovedstaden", "Sjælland", "Syddanmark", "Midtjylland", "Nordjylland")
 
 
 class DirectoryEntry(Base):

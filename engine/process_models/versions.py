@@ -11,6 +11,7 @@ from engine.bpmn import parse_xml
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 # Diagram layout is not behaviour: moving a shape is not a change.
 SKIPPED = {"definitions", "process", "collaboration", "participant", "laneSet", "extensionElements"}
+UNORDERED = {"flowNodeRef", "incoming", "outgoing"}  # sets written as lists: their order is no change
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,11 @@ def _local(tag: str) -> str:
 
 
 def _signature(element: etree._Element) -> dict[str, str]:
-    """What matters about an element: its attributes and its content, layout left out."""
+    """What matters about an element: its attributes and its content, layout left out. Repeated
+    children are kept together (each one counts); references that form a set (a lane's members, a
+    node's incoming and outgoing flows) are compared without their order, which means nothing."""
     parts = {f"@{_local(k)}": v for k, v in element.attrib.items() if _local(k) != "id"}
+    repeated: dict[str, list[str]] = {}
     for child in element.iter():
         if child is element or not isinstance(child.tag, str):
             continue
@@ -49,7 +53,9 @@ def _signature(element: etree._Element) -> dict[str, str]:
                                            if _local(k) in {"name", "id"} and child.tag.endswith("property"))
         text = (child.text or "").strip()
         attrs = ",".join(f"{_local(k)}={v}" for k, v in sorted(child.attrib.items()) if _local(k) != "id")
-        parts[key] = f"{attrs}|{text}"
+        repeated.setdefault(key, []).append(f"{attrs}|{text}")
+    for key, values in repeated.items():
+        parts[key] = "\n".join(sorted(values) if key in UNORDERED else values)
     return parts
 
 

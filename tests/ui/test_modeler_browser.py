@@ -96,6 +96,16 @@ def select(page, element_id: str) -> None:
         m.get('selection').select(m.get('elementRegistry').get(id)); }""", element_id)
 
 
+def deploy_with_dialog(page, comment: str) -> None:
+    """Deploy through the dialog: the changes shown, a comment, the confirmation."""
+    page.get_by_role("button", name="Udrul ny version …").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_have_attribute("data-ready", "true")
+    dialog.get_by_label("Kommentar til udrulningen (skal udfyldes)").fill(comment)
+    dialog.get_by_label("Jeg har gennemgået ændringerne").check()
+    dialog.get_by_role("button", name="Udrul", exact=True).click()
+
+
 def csp_problems(server: LiveServer) -> list[str]:
     return [p for p in server.problems if "Content Security Policy" in p]
 
@@ -148,7 +158,7 @@ def test_a_timer_gets_its_deadline_rule_without_touching_xml(page, live_server):
     select(page, "Boundary_24_timer")
     expect(page.locator("#helper-deadline-current")).to_contain_text("assessment_24h")
     page.get_by_label("Fristregel").select_option("receipt_6_workdays")
-    page.get_by_label("Tælles fra feltet").fill("received_at")
+    page.get_by_label("Tælles fra feltet").select_option("received_at")
     page.get_by_role("button", name="Brug fristreglen").click()
     expected = 'deadline("receipt_6_workdays", received_at)'
     expect(page.locator("#helper-deadline-current")).to_have_text(f"Frist nu: {expected}")
@@ -200,16 +210,22 @@ def test_add_a_task_whose_form_is_missing_is_refused_with_a_marker(page, live_se
     panel.get_by_label("Formularnøgle").fill(NEW_FORM)
     panel.get_by_label("Formularnøgle").press("Tab")
     expect(page.locator("#helper-group")).to_have_text("Gruppe: raadgiver-boern (lanen »Rådgiver (børn)«)")
-    page.get_by_label("Handlingskort (camunda:properties → action_card)").fill(
+    page.get_by_label("Handlingskort", exact=True).fill(
         "Ring til barnet på skolen, og spørg, om det er trygt at tale nu.")
     page.get_by_role("button", name="Brug handlingskortet").click()
     page.get_by_label("Fristregel").select_option("assessment_24h")
     page.get_by_role("button", name="Brug fristreglen").click()
     expect(page.locator("#helper-deadline-current")).to_have_text('Frist nu: deadline("assessment_24h", received_at)')
 
-    page.get_by_label("Kommentar til udrulningen").fill("Ny opgave: tjek barnets sikkerhed")
-    page.get_by_role("button", name="Udrul ny version").click()
-    expect(page.locator("#modeler-status")).to_contain_text("Ikke udrullet: 1 problem")
+    page.get_by_role("button", name="Gem kladde").click()
+    expect(page.locator("#modeler-status")).to_have_text("Kladden er gemt.")
+    page.get_by_role("button", name="Udrul ny version …").click()  # the dialog names the problem, deploys nothing
+    refusal = page.get_by_role("dialog").locator("#deploy-problems")
+    expect(refusal).to_contain_text(f"formularen »{NEW_FORM}« findes ikke")
+    expect(page.get_by_role("dialog").get_by_role("button", name="Udrul", exact=True)).to_be_disabled()
+    page.get_by_role("dialog").get_by_role("button", name="Fortryd").click()
+    page.get_by_role("button", name="Kontrollér").click()
+    expect(page.locator("#modeler-status")).to_contain_text("1 problem")
     problem = page.locator("#problems li")
     expect(problem).to_have_count(1)
     expect(problem).to_contain_text(f"{NEW_TASK} (Task_tjek_sikkerhed): formularen »{NEW_FORM}« findes ikke endnu")
@@ -220,7 +236,7 @@ def test_add_a_task_whose_form_is_missing_is_refused_with_a_marker(page, live_se
     expect(page.locator("#helper-name")).to_have_text(NEW_TASK)
     screenshot(page, "modeler-03-refused-marker")
     page.goto("/processer/underretning_boern")
-    expect(page.locator("tbody tr")).to_have_count(1)  # nothing was deployed
+    expect(page.locator("#versions-title + .table-wrap tbody tr")).to_have_count(1)  # nothing was deployed
     expect(page.locator(".notice")).to_contain_text("Kladde gemt af teamleder")
 
 
@@ -247,8 +263,7 @@ def test_build_the_form_then_deploy(page, live_server):
     expect(page.locator("#modeler")).to_have_attribute("data-loaded", "true")
     page.get_by_role("button", name="Kontrollér").click()
     expect(page.locator("#modeler-status")).to_have_text("Ingen problemer: diagrammet kan udrulles.")
-    page.get_by_label("Kommentar til udrulningen").fill("Ny opgave: tjek barnets sikkerhed")
-    page.get_by_role("button", name="Udrul ny version").click()
+    deploy_with_dialog(page, "Ny opgave: tjek barnets sikkerhed")
     expect(page.locator("#modeler-status")).to_have_text("Version 2 af underretning_boern er udrullet.")
     screenshot(page, "modeler-05-deployed")
     page.goto("/processer")
@@ -334,12 +349,13 @@ def test_an_invalid_condition_shows_the_marker_and_does_not_deploy(page, live_se
     page.get_by_role("button", name="Kontrollér").click()
     expect(page.locator("#modeler-status")).to_contain_text("1 problem")
     expect(page.locator(f"[data-element-id={flow_id}].cp-problem").first).to_be_attached()
-    page.get_by_role("button", name="Udrul ny version").click()
-    expect(page.locator("#modeler-status")).to_contain_text("Ikke udrullet: 1 problem")
     expect(page.locator("#problems li")).to_contain_text(flow_id)
+    page.get_by_role("button", name="Udrul ny version …").click()
+    expect(page.get_by_role("dialog")).to_have_attribute("data-ready", "blocked")
+    page.get_by_role("dialog").get_by_role("button", name="Fortryd").click()
     screenshot(page, "modeler-10-invalid-condition")
     page.goto("/processer/underretning_boern")
-    expect(page.locator("tbody tr")).to_have_count(2)  # still versions 1 and 2
+    expect(page.locator("#versions-title + .table-wrap tbody tr")).to_have_count(2)  # still versions 1 and 2
     page.get_by_role("link", name="Redigér i modelleringsværktøjet").click()
     expect(page.locator("#modeler")).to_have_attribute("data-loaded", "true")
 
@@ -352,12 +368,12 @@ def test_a_miwg_file_opens_and_its_refusal_names_the_reason(page, live_server):
     page.get_by_role("button", name="Åbn i modelleringsværktøjet").click()
     expect(page.get_by_role("status").first).to_contain_text("er åbnet som kladde")
     expect(page.locator("#modeler")).to_have_attribute("data-loaded", "true")
-    page.get_by_role("button", name="Udrul ny version").click()
-    expect(page.locator("#modeler-status")).to_contain_text("Ikke udrullet")
+    page.get_by_role("button", name="Kontrollér").click()
+    expect(page.locator("#modeler-status")).to_contain_text("kan ikke udrulles")
     expect(page.locator("#problems")).to_contain_text("betingelsen er skrevet som et Camunda/JUEL-udtryk")
     problems = page.locator("#problems")
     expect(problems).to_contain_text("Archive Invoice (archiveInvoice): serviceopgaver understøttes ikke")
-    expect(page.locator(".cp-problem").first).to_be_visible()
+    expect(page.locator(".djs-element.cp-problem").first).to_be_visible()
     screenshot(page, "modeler-11-miwg-refused")
     assert csp_problems(live_server) == []
 
@@ -375,14 +391,15 @@ def test_admin_edits_a_deadline_rule_with_danish_messages(page, live_server):
     expect(page.locator("#name-error")).to_contain_text("Skriv et navn.")
     screenshot(page, "modeler-12-rule-errors")
     assert_accessible(page, "rule-errors")
-    page.get_by_label("Navn").fill("Vurdering inden for 48 timer")
-    page.get_by_label("Antal").fill("48")
+    page.get_by_label("Navn").fill("Vurdering inden for 12 timer")
+    page.get_by_label("Antal").fill("12")
+    page.get_by_label("Begrundelse for ændringen").fill("Beredskabsplanen")
     page.get_by_role("button", name="Gem fristreglen").click()
     expect(page.get_by_role("status").first).to_contain_text("Fristreglen assessment_24h er gemt.")
     log = page.locator("#changes-title + .table-wrap")
     expect(log).to_contain_text("admin")
     expect(log).to_contain_text("24")
-    expect(log).to_contain_text("48")
+    expect(log).to_contain_text("12")
     screenshot(page, "modeler-13-rule-saved")
     flows.logout(page)
     flows.login(page, "teamleder")

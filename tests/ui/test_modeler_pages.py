@@ -141,7 +141,11 @@ def test_save_check_and_deploy_a_draft(client, db_session, people):
     refused = _json(client, "POST", "/processer/underretning_boern/udrul", {"xml": broken, "comment": "x"}, token)
     assert refused.status_code == 422 and refused.get_json()["problems"]
     assert latest_version(db_session, "underretning_boern").version == 1
-    assert 'isExecutable="false"' in client.get("/processer/underretning_boern/kladde").get_json()["xml"]  # kept
+    kept = client.get("/processer/underretning_boern/kladde").get_json()["xml"]  # as it was before the attempt
+    assert 'isExecutable="false"' not in kept and "Vurdér underretningen straks" in kept
+    nameless = _json(client, "POST", "/processer/underretning_boern/udrul", {"xml": xml, "comment": "  "}, token)
+    assert nameless.status_code == 422
+    assert nameless.get_json()["error"] == "Skriv en kommentar: hvad er ændret, og hvorfor?"
 
     deployed = _json(client, "POST", "/processer/underretning_boern/udrul", {"xml": xml, "comment": "straks"}, token)
     assert deployed.status_code == 200, deployed.get_json()
@@ -173,7 +177,7 @@ def test_form_editor_saves_forms_into_the_draft_and_deploys_them(client, db_sess
     xml = xml.replace('<bpmn:userTask id="Task_vurdering_24t"',
                       '<bpmn:userTask camunda:formKey="politi" id="Task_vurdering_24t"', 1)
     assert 'camunda:formKey="politi"' in xml
-    deployed = _json(client, "POST", "/processer/underretning_boern/udrul", {"xml": xml}, token)
+    deployed = _json(client, "POST", "/processer/underretning_boern/udrul", {"xml": xml, "comment": "politi"}, token)
     assert deployed.status_code == 200, deployed.get_json()
     assert "politi" in latest_version(db_session, "underretning_boern").forms
 
@@ -248,11 +252,12 @@ def test_admin_edits_deadline_rules_with_danish_messages(client, people):
     assert bad.status_code == 422
     for message in ("Skriv et navn.", "Skriv et helt tal fra 1 til 1000.", "Vælg en enhed.", "Højst 255 tegn."):
         assert message in text(bad)
-    good = post(client, "/admin/frister/assessment_24h", {"name": "Vurdering", "amount": "48", "unit": "hours",
-                                                          "law_reference": "BL § 136", "description": "d"},
+    good = post(client, "/admin/frister/assessment_24h", {"name": "Vurdering", "amount": "12", "unit": "hours",
+                                                          "law_reference": "BL § 136", "description": "d",
+                                                          "reason": "Beredskabsplanen"},
                 follow_redirects=True)
     assert "Fristreglen assessment_24h er gemt." in text(good)
-    assert "<del>24</del> → <ins>48</ins>" in text(good) and "admin1" in text(good)
+    assert "<del>24</del> → <ins>12</ins>" in text(good) and "admin1" in text(good)
     assert client.get("/admin/frister/findes_ikke").status_code == 404
     post(client, "/log-ud")
     login(client, "leder1")

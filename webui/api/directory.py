@@ -10,9 +10,11 @@ from marshmallow import Schema, fields, validate
 
 from engine.directory import service
 from engine.directory.models import KINDS
+from engine.users.permissions import require_admin
 from webui.api import bp
 from webui.api.auth import current_user, token_required
 from webui.api.cases import json_body
+from webui.api.me import StrictBoolean
 from webui.database import get_session
 
 
@@ -27,7 +29,7 @@ class DirectoryEntrySchema(Schema):
     phone = fields.String(load_default="", validate=validate.Length(max=64))
     email = fields.String(load_default="", validate=validate.Length(max=254))
     notes = fields.String(load_default="", validate=validate.Length(max=4000))
-    active = fields.Boolean(load_default=True)
+    active = StrictBoolean(load_default=True)
 
 
 _entry = DirectoryEntrySchema()
@@ -46,6 +48,7 @@ def list_directory() -> ResponseReturnValue:
 @token_required
 def create_directory_entry() -> ResponseReturnValue:
     """Add an entry (administrators)."""
+    require_admin(current_user(), "change the directory")  # who may not learns nothing of the body's rules
     return _entry.dump(service.create_entry(get_session(), _entry.load(json_body()), current_user())), 201
 
 
@@ -53,5 +56,6 @@ def create_directory_entry() -> ResponseReturnValue:
 @token_required
 def update_directory_entry(entry_id: UUID) -> ResponseReturnValue:
     """Change an entry (administrators); `active: false` hides it."""
+    require_admin(current_user(), "change the directory")
     values = _entry.load(json_body(), partial=True)
     return _entry.dump(service.update_entry(get_session(), entry_id, values, current_user()))

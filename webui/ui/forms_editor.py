@@ -16,6 +16,7 @@ from engine.process_models import drafts
 from webui.database import get_session
 from webui.ui import errors
 from webui.ui.auth import me
+from webui.ui.i18n import select_locale
 from webui.ui.processes import editor_required
 from webui.ui.security import relaxed_style_csp
 
@@ -30,7 +31,7 @@ def edit(key: str, form_key: str) -> ResponseReturnValue:
     """The editor page; it loads the form itself."""
     _schema, source = drafts.draft_form(get_session(), key, form_key, me())
     return render_template("form_editor.html", key=key, form_key=form_key, source=source,
-                           form_url=url_for("form_editor.form", key=key, form_key=form_key))
+                           form_url=url_for("form_editor.form", key=key, form_key=form_key), locale=select_locale())
 
 
 @bp.get("/<key>/formularer/<form_key>.json")

@@ -21,6 +21,7 @@ from webui.database import get_session
 from webui.ui import errors
 from webui.ui.auth import me
 from webui.ui.i18n import select_locale
+from webui.ui.modeler_summary import date_fields, deploy_summary
 from webui.ui.problem_texts import problems_json
 from webui.ui.processes import editor_required, max_bytes
 from webui.ui.security import relaxed_style_csp
@@ -74,7 +75,19 @@ def messages() -> dict[str, str]:
         "no_problems": _("Ingen problemer: diagrammet kan udrulles."),
         "problems": _("%(n)s problem(er): diagrammet kan ikke udrulles, før de er rettet."),
         "deploying": _("Udruller …"),
-        "deploy_failed": _("Ikke udrullet: %(n)s problem(er). Ret dem, og prøv igen. Kladden er gemt."),
+        "deploy_failed": _("Ikke udrullet: %(n)s problem(er). Ret dem, og prøv igen. Kladden er, som den var før "
+                           "forsøget; dine ændringer er stadig her på siden."),
+        "summary_loading": _("Henter ændringerne …"),
+        "summary_running": _("Sammenlignet med den kørende version %(n)s."),
+        "summary_first": _("Processen er ikke udrullet før; dette bliver version 1."),
+        "summary_none": _("Ingen ændringer i processen – kun layoutet er anderledes. Der er intet at udrulle."),
+        "summary_open": _("%(n)s åbne sager kører på ældre versioner og bliver på dem, indtil de flyttes."),
+        "summary_forms": _("Formularer ændret i kladden: %(forms)s"),
+        "added": _("Tilføjet"),
+        "removed": _("Fjernet"),
+        "changed": _("Ændret"),
+        "comment_missing": _("Skriv en kommentar: hvad er ændret, og hvorfor?"),
+        "confirm_missing": _("Bekræft, at du har gennemgået ændringerne."),
         "problem_marker": _("Problem – se listen under diagrammet"),
         "group_mapped": _("Gruppe: %(group)s (lanen »%(lane)s«)"),
         "group_slug": _("Gruppe: %(group)s (lanen »%(lane)s« har ingen tilknytning, så navnet bruges som nøgle)"),
@@ -111,6 +124,8 @@ def page_config(key: str) -> dict[str, Any]:
         "save": url_for("modeler.save", key=key),
         "check": url_for("modeler.check", key=key),
         "deploy": url_for("modeler.deploy", key=key),
+        "summary": url_for("modeler.summary", key=key),
+        "date_fields": date_fields(session, key, me()),
         "lane_group": url_for("modeler.lane_group"),
         "form": url_for("form_editor.edit", key=key, form_key="FORM_KEY"),
         "locale": select_locale(),
@@ -174,26 +189,64 @@ def lane_group() -> ResponseReturnValue:
     return jsonify({"lanes": lanes, "owner_lanes": owner_lanes(session)})
 
 
+@bp.post("/<key>/udrul/oversigt")
+@editor_required
+def summary(key: str) -> ResponseReturnValue:
+    """What deploying the diagram would change: differences against the running version, forms changed in
+    the draft, open cases on older versions and the problems that would refuse it; stores nothing."""
+    xml = _xml(_json(), key)
+    try:
+        result = drafts.check_xml(get_session(), key, xml, me(), max_bytes=max_bytes())
+    except InvalidInput as exc:
+        return _invalid(exc)
+    return jsonify({**deploy_summary(get_session(), key, xml), "problems": problems_json(result.problems)})
+
+
 @bp.post("/<key>/udrul")
 @editor_required
 def deploy(key: str) -> ResponseReturnValue:
-    """Save the diagram as the draft, then deploy it with its forms; 422 with the problems otherwise."""
+    """Deploy the diagram with the draft's forms: a comment is required, and a refused diagram is not saved
+    (the draft stays as it was before the attempt); 422 with the reason otherwise."""
     body = _json()
     comment = str(body.get("comment") or "").strip()[:2000]
+    if not comment:
+        return jsonify({"error": _("Skriv en kommentar: hvad er ændret, og hvorfor?"),
+                        "details": [{"field": "comment", "message": "missing"}]}), 422
     session = get_session()
+    before = drafts.get_draft(session, key)
+    previous = before.bpmn_xml if before is not None else None
     try:
-        drafts.save_draft(session, key, _xml(body, key), me(), max_bytes=max_bytes())
+        xml = _xml(body, key)
+        problems = drafts.check_xml(session, key, xml, me(), max_bytes=max_bytes()).problems
+        if problems:
+            session.rollback()
+            return jsonify({"problems": problems_json(problems)}), 422
+        drafts.save_draft(session, key, xml, me(), max_bytes=max_bytes())
         deployed = drafts.deploy_draft(session, key, me(), comment=comment, max_bytes=max_bytes())
     except BpmnValidationError as exc:
         session.rollback()
+        _restore(key, previous)
         return jsonify({"problems": problems_json(exc.problems)}), 422
     except InvalidInput as exc:
         return _invalid(exc)
+    return jsonify(_deployed(deployed, key))
+
+
+def _restore(key: str, previous: bytes | None) -> None:
+    """Put the draft back as it was before a deploy that the checks passed but deploying refused."""
+    if previous is None:
+        drafts.discard_draft(get_session(), key, me())
+    else:
+        drafts.save_draft(get_session(), key, previous, me(), max_bytes=max_bytes())
+
+
+def _deployed(deployed: list[Any], key: str) -> dict[str, Any]:
+    """The answer to a deploy: the versions and what to tell the team lead."""
     versions = [{"key": d.version.key, "version": d.version.version, "created": d.created} for d in deployed]
     created = [v for v in versions if v["created"]]
     message = (_("Version %(n)s af %(key)s er udrullet.", n=created[0]["version"], key=created[0]["key"]) if created
                else _("Diagrammet var uændret; der er ikke lavet en ny version."))
-    return jsonify({"versions": versions, "message": message, "detail": url_for("processes.detail", key=key)})
+    return {"versions": versions, "message": message, "detail": url_for("processes.detail", key=key)}
 
 
 @bp.post("/<key>/kasser-kladde")

@@ -20,6 +20,7 @@
 
   function start(root) {
     var m = JSON.parse(root.getAttribute("data-messages") || "{}"), status = byId("form-status");
+    if (window.CasepathFormDanish) { window.CasepathFormDanish.install(root, root.getAttribute("data-locale")); }
     var editor = new window.FormEditor.FormEditor({
       container: byId("form-canvas"),
       propertiesPanel: { parent: byId("form-properties") }
@@ -35,7 +36,20 @@
       return preview.importSchema(editor.saveSchema());
     }
 
+    /* form-js keeps the last valid value when an entry is invalid (a key like "2 x"), so saving now
+       would store something other than what the panel shows: say so instead of "saved". */
+    function panelErrors() {
+      return Array.prototype.map.call(byId("form-properties").querySelectorAll(".bio-properties-panel-error"),
+        function (error) { return error.textContent.trim(); }).filter(Boolean);
+    }
+
     function save() {
+      var errors = panelErrors();
+      if (errors.length) {
+        C.setStatus(status, C.format(m.panel_errors, { errors: errors.join(" ") }), "error");
+        root.setAttribute("data-saved", "false");
+        return Promise.resolve();
+      }
       C.setStatus(status, m.saving);
       return C.request(root.getAttribute("data-src"), "PUT", { schema: editor.saveSchema() }).then(function (answer) {
         if (!answer.ok) { C.setStatus(status, answer.data.error || m.save_failed, "error"); return; }

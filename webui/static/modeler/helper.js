@@ -68,6 +68,22 @@
     modeling.updateModdleProperties(element, timer, { timeDate: expr, timeDuration: undefined, timeCycle: undefined });
   }
 
+  /* Preselect the rule and the field of a deadline("rule", field) already on the element. */
+  function showRule(value) {
+    var found = /^\s*deadline\(\s*["']([\w-]+)["']\s*,\s*([A-Za-z][\w]*)\s*\)\s*$/.exec(value || "");
+    if (!found || document.activeElement === byId("helper-rule") || document.activeElement === byId("helper-start")) {
+      return;
+    }
+    var start = byId("helper-start");
+    if (!start.querySelector('option[value="' + found[2] + '"]')) {
+      var option = document.createElement("option");
+      option.value = option.textContent = found[2];
+      start.appendChild(option);
+    }
+    if (byId("helper-rule").querySelector('option[value="' + found[1] + '"]')) { byId("helper-rule").value = found[1]; }
+    start.value = found[2];
+  }
+
   function groupText(element, registry, config) {
     var m = config.messages, format = window.Casepath.format;
     var bo = element.businessObject;
@@ -99,7 +115,8 @@
       var userTask = P.is(element, "bpmn:UserTask");
       var timer = !!(bo.get && bo.$instanceOf("bpmn:Event") && timerDefinition(bo));
       byId("helper-name").textContent = bo.name || bo.id;
-      byId("helper-kind").textContent = "(" + bo.$type.replace("bpmn:", "") + ", " + bo.id + ")";
+      var type = bo.$type.replace("bpmn:", "").replace(/([a-z])([A-Z])/g, "$1 $2");  // "Boundary Event"
+      byId("helper-kind").textContent = "(" + modeler.get("translate")(type) + ", " + bo.id + ")";
       byId("helper-group").textContent = groupText(element, registry, config);
       var lane = P.is(element, "bpmn:Lane") && !!(bo.name || "").trim();
       if (!lane || byId("helper-lane").hidden) { byId("helper-lane-status").textContent = ""; }
@@ -123,6 +140,7 @@
       if (userTask || timer) {
         var value = deadlineValue(element);
         byId("helper-deadline-current").textContent = value ? format(m.deadline_current, { value: value }) : m.deadline_none;
+        showRule(value);
       }
     }
 
@@ -156,7 +174,7 @@
       });
     });
     document.querySelector('[data-action="rule"]').addEventListener("click", function () {
-      var start = byId("helper-start").value.trim();
+      var start = byId("helper-start").value;
       if (!current || !/^[A-Za-z][A-Za-z0-9_]*$/.test(start)) { byId("helper-start").focus(); return; }
       setDeadline(modeler, current, 'deadline("' + byId("helper-rule").value + '", ' + start + ")");
     });

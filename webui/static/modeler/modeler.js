@@ -37,8 +37,11 @@
     overrides[window.CasepathDanish.DUE_DATE_HELP] = C.format(m.desc_due, {
       rules: (config.rules || []).map(function (r) { return r.key; }).join(", ")
     });
-    modules.push(window.CasepathDanish.module(config.locale === "da", overrides));
+    modules.push(window.CasepathDanish.module(config.locale, overrides));
+    var linting = window.CasepathLint && window.CasepathLint.available();
+    if (linting) { modules.push(window.CasepathLint.module()); }
     var modeler = new window.BpmnJS({
+      linting: linting ? { bpmnlint: window.CasepathLint.config(), active: true } : undefined,
       container: byId("canvas"),
       propertiesPanel: {
         parent: byId("properties"),
@@ -49,6 +52,8 @@
       moddleExtensions: { camunda: camunda }
     });
     window.casepathModeler = modeler;  // for the browser tests and the console
+    // The properties panel's own widgets (list and section toggles) do not use `translate`.
+    if (window.CasepathFormDanish) { window.CasepathFormDanish.install(byId("properties"), config.locale, true); }
     var dirty = false, busy = false, overlayIds = [], marked = [];
 
     function setDirty(value) {
@@ -151,26 +156,21 @@
       });
     }
 
-    function deploy() {
-      C.setStatus(status, m.deploying);
-      return xml().then(function (text) {
-        return C.request(config.deploy, "POST", { xml: text, comment: byId("deploy-comment").value });
-      }).then(function (answer) {
-        if (answer.ok) {
-          setDirty(false);
-          showProblems([]);
-          byId("deploy-comment").value = "";
-          C.setStatus(status, answer.data.message, "success");
-          root.setAttribute("data-deployed", JSON.stringify(answer.data.versions || []));
-        } else if (answer.data.problems) {
-          setDirty(false);  // the draft was saved before the deploy was refused
-          showProblems(answer.data.problems);
-          C.setStatus(status, C.format(m.deploy_failed, { n: answer.data.problems.length }), "error");
-        } else {
-          C.setStatus(status, answer.data.error || m.save_failed, "error");
-        }
-      });
-    }
+    var dialogs = window.CasepathDeploy.install(root, config, {
+      xml: xml,
+      run: run,
+      status: function (text, kind) { C.setStatus(status, text, kind); },
+      deployed: function (answer) {
+        setDirty(false);
+        showProblems([]);
+        C.setStatus(status, answer.data.message, "success");
+        root.setAttribute("data-deployed", JSON.stringify(answer.data.versions || []));
+      },
+      refused: function (problems) {
+        showProblems(problems);  // the draft was not touched: the changes are still only on this page
+        C.setStatus(status, C.format(m.deploy_failed, { n: problems.length }), "error");
+      }
+    });
 
     function openForm(href) {
       (dirty ? run(save) : Promise.resolve(true)).then(function () { window.location.assign(href); });
@@ -205,10 +205,16 @@
       }
     }
 
-    var actions = { save: save, check: check, deploy: deploy };
+    var actions = { save: save, check: check, deploy: dialogs.open, discard: dialogs.discard };
     root.querySelector(".modeler-toolbar").addEventListener("click", function (event) {
       var action = actions[event.target.getAttribute("data-action")];
       if (action) { run(action); }
+    });
+    modeler.on("linting.completed", function (event) {
+      var count = 0;
+      Object.keys(event.issues || {}).forEach(function (id) { count += event.issues[id].length; });
+      root.setAttribute("data-lint-issues", String(count));
+      root.setAttribute("data-lint-elements", Object.keys(event.issues || {}).sort().join(" "));
     });
     modeler.on("commandStack.changed", function () { setDirty(true); C.setStatus(status, m.unsaved); renderForms(); });
     window.CasepathHelper.install(modeler, config, openForm);
