@@ -6,20 +6,23 @@ it can end on a given day (`until`, inclusive, Danish date).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.cases import events
-from engine.cases.models import MEMBER_ROLES, CaseMember
+from engine.cases.models import MEMBER_ROLES, Case, CaseMember
 from engine.cases.need_to_know import case_with_access, local_today
 from engine.clock import Clock, system_clock
 from engine.errors import InvalidInput, NotFound
 from engine.users.models import User
 
 MEMBER_ADDED, MEMBER_REMOVED = "member_added", "member_removed"
+# Referrals whose opener is the person the citizen confided in (the job-centre caseworker, seed 003:
+# trust takes "the fifth or seventh conversation"): they stay on the case when it gets its owner.
+CONFIDANT_SOURCES = ("job_centre",)
 ROLE_NAMES = {"caseworker": "rådgiver", "knowledge_person": "vidensperson"}
 
 
@@ -53,6 +56,26 @@ def add_member(session: Session, case_id: UUID, username: str, role: str, until:
     events.record(session, case_id, MEMBER_ADDED, actor, f"En {ROLE_NAMES[role]} er tilknyttet sagen", at=now,
                   details={"username": user.username, "role": role, "until": until.isoformat() if until else None})
     session.commit()
+    return member
+
+
+def keep_confidant(session: Session, case: Case, owner: User, actor: User | None, now: datetime) -> CaseMember | None:
+    """When the case first gets its owner, keep the caseworker who opened it from a job-centre
+    conversation on it as a member (caseworker), in the caller's transaction; None when nothing to keep."""
+    if case.opened_by_id is None or case.opened_by_id == owner.id:
+        return None
+    if getattr(case, "referral_source", None) not in CONFIDANT_SOURCES:
+        return None
+    opener = session.get(User, case.opened_by_id)
+    known = select(CaseMember).where(CaseMember.case_id == case.id, CaseMember.user_id == case.opened_by_id)
+    if opener is None or not opener.active or session.scalar(known) is not None:
+        return None
+    member = CaseMember(case_id=case.id, user_id=opener.id, role="caseworker", until=None, added_at=now,
+                        added_by=actor.username if actor else "system")
+    session.add(member)
+    events.record(session, case.id, MEMBER_ADDED, actor,
+                  "Jobcentrets rådgiver, som borgeren betroede sig til, er tilknyttet sagen", at=now,
+                  details={"username": opener.username, "role": "caseworker", "until": None, "confidant": True})
     return member
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -33,10 +34,12 @@ from engine.cases.changes import (
 )
 from engine.cases.models import Case, CaseSequence, CaseState
 from engine.cases.need_to_know import CaseRef
+from engine.cases.referral import referral_values
 from engine.cases.runtime import run_engine, script_engine
 from engine.cases.versions import PinnedVersion, form_schema, pinned_version, specs_of
 from engine.cases.workflow_state import SERIALIZER_VERSION, dump_state, new_workflow
 from engine.clock import Clock, system_clock
+from engine.consent.safe_contact_sync import apply_from_data as apply_safe_contact
 from engine.deadlines.rules import snapshot
 from engine.deadlines.timers import sync_timers, waiting_timers
 from engine.errors import InvalidInput
@@ -62,6 +65,10 @@ _NEXT_NUMBER = {
 # A new case has none of these yet.
 _NOT_YET = dict.fromkeys(("owner_id", "closing_reason", "closing_note", "receiving_municipality", "closed_by_id",
                           "reopened_from_id", "erased_at"))
+# Steps other packages add to the intake (engine.persons registers the start form's subject): each
+# takes (session, start data, actor, now) before the workflow sees the data and returns (the data it
+# may go on with, a callable run with the case id once the case is written, in the same transaction).
+INTAKE_STEPS: dict[str, Callable[..., tuple[dict[str, Any], Callable[[uuid.UUID], None]]]] = {}
 _CASE_COLUMNS = ("id", "reference", "process_version_id", "status", "opened_at", "closed_at", "updated_at",
                  "opened_by_id", "lock_version")
 
@@ -112,14 +119,18 @@ def open_case(
     version = pinned_version(session, version_id)
     data = _start_data(session, version, data)
     now = clock()
+    data, after_insert = _intake(session, data, actor, now)
     workflow = new_workflow(specs_of(session, version), script_engine(clock, snapshot(session)))
     for task in workflow.get_tasks(state=TaskState.READY):
         task.set_data(**data)
     run_engine(workflow)
     case_id, ready = uuid.uuid4(), list(ready_user_tasks(workflow).values())
     rows = new_task_rows(ready, case_id, version.id, lane_groups(session, lanes_needed(ready)), None, now)
-    case = _insert_case(session, case_id, version, workflow, actor, now,
-                        summary_values(session, version.id, workflow, [row["due_at"] for row in rows]))
+    summary = summary_values(session, version.id, workflow, [row["due_at"] for row in rows])
+    case = _insert_case(session, case_id, version, workflow, actor, now, {**summary, **referral_values(data, now)})
+    apply_safe_contact(session, case_id, data, actor, now)  # safe-contact rules captured at intake
+    for step in after_insert:
+        step(case_id)
     views = _first_tasks(session, case, version, workflow, rows, actor, now)
     session.commit()
     tasks = [Task(**values, case=case) for values in rows]
@@ -139,6 +150,16 @@ def _start_data(session: Session, version: PinnedVersion, data: dict[str, Any]) 
         raise InvalidInput("the case data does not fit the process's start form",
                            [{**p, "field": f"data.{p['field']}"} for p in problems])
     return data
+
+
+def _intake(session: Session, data: dict[str, Any], actor: User | None,
+            now: datetime) -> tuple[dict[str, Any], list[Callable[[uuid.UUID], None]]]:
+    """The start data after the registered intake steps, and their steps for once the case is written."""
+    after = []
+    for step in INTAKE_STEPS.values():
+        data, then = step(session, data, actor, now)
+        after.append(then)
+    return data, after
 
 
 def _insert_case(session: Session, case_id: uuid.UUID, version: PinnedVersion, workflow: BpmnWorkflow,

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.cases import events
+from engine.cases.members import keep_confidant
 from engine.cases.models import Case
 from engine.cases.need_to_know import case_with_access
 from engine.cases.service import lock_case
@@ -75,6 +76,8 @@ def apply_owner(session: Session, case: Case, owner: User, actor: User | None, n
     case.owner_id = owner.id
     events.record(session, case.id, OWNER_SET, actor, "Sagen har fået ny sagsbehandler", at=now,
                   details={"owner": owner.username, "previous": previous.username if previous else None})
+    if previous is None:  # the case moves from the one who received it to its owner
+        keep_confidant(session, case, owner, actor, now)
     for task in _tasks_to_move(session, case, previous):
         task.assignee_id, task.assignee = owner.id, owner
         events.record(session, case.id, events.TASK_ASSIGNED, actor,

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.cases import events
+from engine.cases.attention import tell_team_leads
 from engine.cases.models import Case, CaseState
 from engine.cases.summary import refresh_summary
 from engine.cases.workflow_state import (
@@ -103,6 +104,8 @@ class CaseRun:
         self.case.updated_at = utcnow()
         self.created, self.ready = sync_tasks(session, self.case, self.workflow, actor, now)
         self.fired = sync_timers(session, self.case, self.workflow, now, actor)
+        tell_team_leads(session, self.case.id, self.case.reference, self.workflow,
+                        [(row.id, row.due_at) for row in self.created], actor, now)  # acute danger
         if self.workflow.is_completed() and self.case.status == "open":
             self.case.status = "closed"
             self.case.closed_at = now

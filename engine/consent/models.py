@@ -12,9 +12,11 @@ from engine.db import Base, UtcDateTime, utcnow
 
 RECIPIENT_KINDS = (
     "police", "security_consultant", "shelter", "other_department", "school", "day_care", "doctor",
-    "red", "viso", "interpreter", "other_municipality", "other",
+    "red", "viso", "interpreter", "other_municipality", "immigration_service", "psychologist", "other",
 )
-GIVERS = ("citizen", "guardian")
+# "other": someone else with the standing to consent when the guardian is the controlling party (the
+# young person themselves, the other parent, an appointed guardian): who and in which capacity is recorded.
+GIVERS = ("citizen", "guardian", "other")
 
 
 class Consent(Base):
@@ -26,6 +28,8 @@ class Consent(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     given_by: Mapped[str] = mapped_column(String(16))
+    giver_name: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    giver_capacity: Mapped[str] = mapped_column(String(255), default="", server_default="")
     recipient_kind: Mapped[str] = mapped_column(String(32))
     scope: Mapped[str] = mapped_column(Text)
     purpose: Mapped[str] = mapped_column(Text)

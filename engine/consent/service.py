@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -21,8 +22,13 @@ RECIPIENT_NAMES = {
     "police": "politiet", "security_consultant": "sikkerhedskonsulenten", "shelter": "krisecentret",
     "other_department": "en anden afdeling", "school": "skolen", "day_care": "dagtilbuddet", "doctor": "lægen",
     "red": "RED", "viso": "VISO", "interpreter": "tolken", "other_municipality": "en anden kommune",
+    "immigration_service": "Udlændingestyrelsen", "psychologist": "psykologen",
     "other": "en anden modtager",
 }
+# What a disclosure records is what was sent: never a CPR number, whatever the form's own pattern says
+# (anonymous shelter stays: no name or CPR leaves the municipality; engine.cases.summary strips the same).
+CPR = re.compile(r"(?<!\d)\d{6}[-\s/]?\d{4}(?!\d)")
+DISCLOSURE_TEXTS = ("disclosure_summary", "disclosure_purpose", "disclosure_recipient_name", "disclosure_justification")
 SAFE_CONTACT_FLAGS = ("ask_if_alone", "no_letters_home", "no_voicemail", "interpreter_phone_only",
                       "interpreter_not_same_community")
 
@@ -35,13 +41,20 @@ def list_consents(session: Session, case_id: UUID, user: User | None, clock: Clo
 
 def record_consent(
     session: Session, case_id: UUID, user: User, *, given_by: str, recipient_kind: str, scope: str,
-    purpose: str, given_at: datetime | None = None, clock: Clock = system_clock,
+    purpose: str, given_at: datetime | None = None, giver_name: str = "", giver_capacity: str = "",
+    clock: Clock = system_clock,
 ) -> Consent:
-    """Record a consent on a case (those working on it); commit."""
+    """Record a consent on a case (those working on it); commit.
+
+    `given_by` "other" is a person other than the citizen or the guardian (the young person when the
+    guardian is the controlling party, the other parent): `giver_name` and `giver_capacity` say who
+    and in which capacity, and are required then.
+    """
     get_case(session, case_id, user, clock, "case_work")
     problems = []
     if given_by not in GIVERS:
-        problems.append({"field": "given_by", "message": "Vælg borgeren eller forældremyndighedsindehaveren."})
+        problems.append({"field": "given_by", "message": "Vælg, hvem der har givet samtykket."})
+    problems += _giver_problems(given_by, giver_name, giver_capacity)
     if recipient_kind not in RECIPIENT_KINDS:
         problems.append({"field": "recipient_kind", "message": "Ukendt modtager."})
     for name, value in (("scope", scope), ("purpose", purpose)):
@@ -52,7 +65,8 @@ def record_consent(
     if problems:
         raise InvalidInput("the consent is not valid", problems)
     consent = Consent(case_id=case_id, given_by=given_by, recipient_kind=recipient_kind, scope=scope.strip(),
-                      purpose=purpose.strip(), given_at=given_at or utcnow(), recorded_by=user.username)
+                      purpose=purpose.strip(), given_at=given_at or utcnow(), recorded_by=user.username,
+                      giver_name=(giver_name or "").strip(), giver_capacity=(giver_capacity or "").strip())
     session.add(consent)
     session.flush()
     events.record(session, case_id, "consent_recorded", user,
@@ -60,6 +74,18 @@ def record_consent(
                   details={"consent_id": str(consent.id), "recipient_kind": recipient_kind})
     session.commit()
     return consent
+
+
+def _giver_problems(given_by: str, name: str | None, capacity: str | None) -> list[dict[str, str]]:
+    """Who gave a consent beyond the citizen or the guardian must be named, with their capacity."""
+    problems = []
+    for field, value in (("giver_name", name), ("giver_capacity", capacity)):
+        text = (value or "").strip()
+        if len(text) > 255:
+            problems.append({"field": field, "message": "Højst 255 tegn."})
+        elif given_by == "other" and not text:
+            problems.append({"field": field, "message": "Angiv, hvem der har givet samtykket, og i hvilken egenskab."})
+    return problems
 
 
 def withdraw_consent(session: Session, consent_id: UUID, user: User, at: datetime | None = None,
@@ -134,6 +160,8 @@ def record_task_disclosure(
         problems.append({"field": "disclosure_summary", "message": "Beskriv kort, hvilke oplysninger der videregives."})
     if not purpose:
         problems.append({"field": "disclosure_purpose", "message": "Angiv formålet med videregivelsen."})
+    problems += [{"field": field, "message": "Skriv ikke CPR-numre i det, der videregives."}
+                 for field in DISCLOSURE_TEXTS if CPR.search(str(data.get(field) or ""))]
     consent_text = str(data.get("disclosure_consent_id") or "").strip()
     exception_key = str(data.get("disclosure_exception") or "").strip()
     consent, exception = None, None

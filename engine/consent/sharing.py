@@ -3,7 +3,8 @@
 - `disclosure_recipient`: the task always shares with this recipient kind (e.g. involving the police).
 - `disclosure_when`: the task shares only when the caseworker ticks certain options of a field, e.g.
   `acute_measures: police_called=police, security_consultant_called=security_consultant` (a call to
-  the police during acute measures is a disclosure to the police).
+  the police during acute measures is a disclosure to the police). Several fields are separated by
+  `;`: `interpreter: phone_external=interpreter; partners: shelter=shelter, job_centre=other_department`.
 Each recipient gets its own recorded disclosure, on the one basis the form gives.
 """
 
@@ -34,6 +35,11 @@ def parse_when(text: str) -> tuple[str, dict[str, str]]:
     return found.group(1), mapping
 
 
+def parse_whens(text: str) -> list[tuple[str, dict[str, str]]]:
+    """`field: value=recipient, ...; field: ...` -> [(field, {value: recipient}), ...] (ValueError as parse_when)."""
+    return [parse_when(clause) for clause in (text or "").split(";") if clause.strip()] or [parse_when(text)]
+
+
 def check_properties(properties: Mapping[str, str]) -> list[str]:
     """Problems with a task's sharing properties (for the deploy report)."""
     problems = []
@@ -42,11 +48,11 @@ def check_properties(properties: Mapping[str, str]) -> list[str]:
         problems.append(f"disclosure_recipient {static!r} is not one of {', '.join(RECIPIENT_KINDS)}")
     if properties.get("disclosure_when") is not None:
         try:
-            _field, mapping = parse_when(properties["disclosure_when"])
+            clauses = parse_whens(properties["disclosure_when"])
         except ValueError as exc:
             return [*problems, str(exc)]
         problems += [f"disclosure_when: {kind!r} is not one of {', '.join(RECIPIENT_KINDS)}"
-                     for kind in mapping.values() if kind not in RECIPIENT_KINDS]
+                     for _field, mapping in clauses for kind in mapping.values() if kind not in RECIPIENT_KINDS]
     return problems
 
 
@@ -74,8 +80,8 @@ def with_exception_choices(schema: Mapping[str, Any], exceptions: list[Any]) -> 
 def recipients(properties: Mapping[str, Any], data: Mapping[str, Any] | None) -> list[str]:
     """The recipient kinds this completion discloses to, given the submitted `data` (None: every one it may)."""
     kinds = [str(properties["disclosure_recipient"])] if properties.get("disclosure_recipient") else []
-    if properties.get("disclosure_when"):
-        field, mapping = parse_when(str(properties["disclosure_when"]))
+    clauses = parse_whens(str(properties["disclosure_when"])) if properties.get("disclosure_when") else []
+    for field, mapping in clauses:
         if data is None:
             kinds += mapping.values()
         else:
@@ -83,3 +89,25 @@ def recipients(properties: Mapping[str, Any], data: Mapping[str, Any] | None) ->
             chosen = chosen if isinstance(chosen, list) else [chosen]
             kinds += [mapping[str(value)] for value in chosen if str(value) in mapping]
     return list(dict.fromkeys(kinds))
+
+
+def required_only_when_shared(schema: Mapping[str, Any], properties: Mapping[str, Any],
+                              data: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The form whose `disclosure_*` fields are required only when this completion shares.
+
+    A task whose sharing hangs on an answer (`disclosure_when`: an external interpreter, say) must
+    not demand a disclosure summary when nothing is shared. With `data` None (the page, before the
+    answer) the fields show as optional; the completion's check then requires them if it shares.
+    """
+    if not properties.get("disclosure_when") or properties.get("disclosure_recipient"):
+        return dict(schema)
+    if data is not None and recipients(properties, data):
+        return dict(schema)
+
+    def relax(component: dict[str, Any]) -> dict[str, Any]:
+        rules = component.get("validate")
+        if str(component.get("key", "")).startswith("disclosure_") and isinstance(rules, dict):
+            component["validate"] = {**rules, "required": False}
+        return component
+
+    return map_components(schema, relax)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, JsonType, UtcDateTime, utcnow
@@ -28,6 +28,12 @@ class DeadlineRule(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(64), default="system")
+    # The law's bounds (engine.deadlines.rule_guards), data from migration 0021, never editable
+    # through the API: a statutory rule stays within [min_amount, max_amount] of `locked_unit`.
+    statutory: Mapped[bool] = mapped_column(default=False, server_default=false())
+    min_amount: Mapped[int | None]
+    max_amount: Mapped[int | None]
+    locked_unit: Mapped[str | None] = mapped_column(String(16))
 
 
 class DeadlineRuleChange(Base):
@@ -41,6 +47,7 @@ class DeadlineRuleChange(Base):
     changed_by: Mapped[str] = mapped_column(String(64))
     before: Mapped[dict] = mapped_column(JsonType)
     after: Mapped[dict] = mapped_column(JsonType)
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Timer(Base):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.db import utcnow
+from engine.deadlines import rule_guards as guards
 from engine.deadlines.calendar import UNITS, DanishCalendar, parse_extra_closed
 from engine.deadlines.models import DeadlineRule, DeadlineRuleChange
 from engine.deadlines.timer_events import to_instant
@@ -107,10 +108,34 @@ def deadline_function(rules: RuleSnapshot, calendar: DanishCalendar, clock: Call
     return deadline
 
 
-def update_rule(session: Session, key: str, changes: dict[str, Any], actor: User | None) -> DeadlineRule:
-    """Change a rule (administrators), record the change, commit. Running timers keep their due time."""
+def update_rule(session: Session, key: str, changes: dict[str, Any], actor: User | None,
+                reason: str | None = None) -> DeadlineRule:
+    """Change a rule (administrators) for `reason`, record the change, commit. Running timers keep
+    their due time. A statutory rule stays within its bounds, and the name follows the length
+    (engine.deadlines.rule_guards); each problem is a detail of one InvalidInput."""
     require_admin(actor, "change deadline rules")
     rule = get_rule(session, key)
+    _check_fields(changes)
+    before = {field: getattr(rule, field) for field in EDITABLE}
+    after = {**before, **changes}
+    after["name"], problems = _name_after(before, after, "name" in changes and changes["name"] != before["name"])
+    problems += guards.bound_problems(rule, after["amount"], after["unit"])
+    if after != before:
+        problems += guards.reason_problems(reason)
+    if problems:
+        raise InvalidInput("the deadline rule cannot be changed like this", [p.detail() for p in problems])
+    if after != before:
+        for field, value in after.items():
+            setattr(rule, field, value)
+        rule.updated_at = utcnow()
+        rule.updated_by = actor.username if actor else "system"
+        session.add(DeadlineRuleChange(rule_key=key, changed_by=rule.updated_by, before=before, after=after,
+                                       changed_at=rule.updated_at, reason=str(reason).strip()))
+    session.commit()
+    return rule
+
+
+def _check_fields(changes: dict[str, Any]) -> None:
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise InvalidInput("unknown fields", [{"field": f, "message": "cannot be changed"} for f in unknown])
@@ -118,17 +143,16 @@ def update_rule(session: Session, key: str, changes: dict[str, Any], actor: User
         raise InvalidInput("invalid unit", [{"field": "unit", "message": f"one of {', '.join(UNITS)}"}])
     if "amount" in changes and (not isinstance(changes["amount"], int) or not 0 < changes["amount"] <= 1000):
         raise InvalidInput("invalid amount", [{"field": "amount", "message": "a whole number from 1 to 1000"}])
-    before = {field: getattr(rule, field) for field in EDITABLE}
-    for field, value in changes.items():
-        setattr(rule, field, value)
-    after = {field: getattr(rule, field) for field in EDITABLE}
-    if after != before:
-        rule.updated_at = utcnow()
-        rule.updated_by = actor.username if actor else "system"
-        session.add(DeadlineRuleChange(rule_key=key, changed_by=rule.updated_by, before=before, after=after,
-                                       changed_at=rule.updated_at))
-    session.commit()
-    return rule
+
+
+def _name_after(before: dict[str, Any], after: dict[str, Any], written: bool) -> tuple[str, list]:
+    """(the name after the change, problems): a name the administrator wrote must state the rule's
+    length if any; one they left alone follows a changed length."""
+    if written:
+        return after["name"], guards.name_problems(after["name"], after["amount"], after["unit"])
+    if (after["amount"], after["unit"]) == (before["amount"], before["unit"]):
+        return before["name"], []
+    return guards.follow_length(before["name"], after["amount"], after["unit"]), []
 
 
 def rule_changes(session: Session, key: str) -> list[DeadlineRuleChange]:

@@ -89,7 +89,10 @@ class _InstantTimer:
         event_value = my_task._get_internal_data("event_value")
         if event_value is None:
             value = my_task.workflow.script_engine.evaluate(my_task, self.expression)
-            due = add_iso_duration(task_now(my_task), value) if _is_duration(value) else to_instant(value)
+            try:
+                due = add_iso_duration(task_now(my_task), value) if _is_duration(value) else to_instant(value)
+            except (ValueError, OverflowError) as exc:  # e.g. a number, or beyond year 9999: the step fails
+                raise WorkflowTaskException(f"timer: {exc}", task=my_task, exception=exc) from exc
             event_value = due.isoformat()
             my_task._set_internal_data(event_value=event_value)
         if datetime.fromisoformat(event_value) <= task_now(my_task):

@@ -146,6 +146,8 @@ def user_task_due(task: SpiffTask) -> tuple[datetime | None, str | None]:
     text = ((getattr(task.task_spec, "extensions", None) or {}).get("due_date") or "").strip()
     if text:
         value: Any = task.workflow.script_engine.evaluate(task, timer_source(text))
+        if value is None:  # e.g. `add_days(next_conversation, 1) if next_conversation else None`
+            return None, None
         if isinstance(value, str) and value.strip().upper().startswith("P"):
             return add_iso_duration(task_now(task), value), rule_key_of(text)
         return to_instant(value), rule_key_of(text)

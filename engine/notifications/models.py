@@ -22,8 +22,9 @@ ESCALATION = "escalation"  # the deadline has passed: told to the escalation gro
 ASSIGNMENT = "assignment"  # someone else gave the task to the recipient
 DIGEST = "digest"  # one daily mail collecting a user's held notices
 BREAK_GLASS = "break_glass"  # about a case, not a task: someone opened it by breaking the glass
+CASE_ATTENTION = "case_attention"  # about a case: it needs action now (acute danger), told to the team leads
 STAGES = (REMINDER, DUE, ESCALATION)
-KINDS = (*STAGES, ASSIGNMENT, DIGEST, BREAK_GLASS)
+KINDS = (*STAGES, ASSIGNMENT, DIGEST, BREAK_GLASS, CASE_ATTENTION)
 
 # States of an outbox row.
 QUEUED = "queued"  # waiting to be sent (next_attempt_at doubles as the sending lease)

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from engine.config import Settings
-from engine.notifications.models import ASSIGNMENT, BREAK_GLASS, DUE, ESCALATION, REMINDER
+from engine.notifications.models import ASSIGNMENT, BREAK_GLASS, CASE_ATTENTION, DUE, ESCALATION, REMINDER
 from engine.tasks.models import Task
 
 LOCALES = ("da", "en")
@@ -26,22 +26,26 @@ _EN_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturda
 _EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
               "October", "November", "December")
 
+# Subjects name the case reference only, never the task: a task's name ("Inddrag politiet",
+# "Henvis til krisecenter") tells whoever sees an inbox or a mail log what the case is about.
 SUBJECTS = {
     "da": {
-        REMINDER: "Påmindelse: frist for {task} (sag {reference})",
-        DUE: "Fristen udløber: {task} (sag {reference})",
-        ESCALATION: "Frist overskredet: {task} (sag {reference})",
-        ASSIGNMENT: "Opgave tildelt dig: {task} (sag {reference})",
+        REMINDER: "Påmindelse om en frist (sag {reference})",
+        DUE: "En frist udløber (sag {reference})",
+        ESCALATION: "En frist er overskredet (sag {reference})",
+        ASSIGNMENT: "En opgave er tildelt dig (sag {reference})",
         "digest": "Daglig oversigt over frister og opgaver, {day}",
         BREAK_GLASS: "Nødadgang til sag {reference}",
+        CASE_ATTENTION: "En sag kræver handling nu (sag {reference})",
     },
     "en": {
-        REMINDER: "Reminder: deadline for {task} (case {reference})",
-        DUE: "Deadline ends: {task} (case {reference})",
-        ESCALATION: "Deadline passed: {task} (case {reference})",
-        ASSIGNMENT: "Task assigned to you: {task} (case {reference})",
+        REMINDER: "Reminder of a deadline (case {reference})",
+        DUE: "A deadline ends (case {reference})",
+        ESCALATION: "A deadline has passed (case {reference})",
+        ASSIGNMENT: "A task is assigned to you (case {reference})",
         "digest": "Daily summary of deadlines and tasks, {day}",
         BREAK_GLASS: "Emergency access to case {reference}",
+        CASE_ATTENTION: "A case needs action now (case {reference})",
     },
 }
 
@@ -152,7 +156,7 @@ def _render(name: str, locale: str, **values: object) -> tuple[str, str]:
 def render_task_mail(facts: TaskFacts, locale: str) -> RenderedMail:
     """One mail about one task."""
     locale = locale_of(locale)
-    subject = SUBJECTS[locale][facts.kind].format(task=facts.task_name, reference=facts.case_reference)
+    subject = SUBJECTS[locale][facts.kind].format(reference=facts.case_reference)
     text, html = _render("task", locale, mail=facts)
     return RenderedMail(subject=_one_line(subject), text=text, html=html)
 

@@ -81,10 +81,15 @@ def unclaim(session: Session, task_id: UUID, user: User, clock: Clock = system_c
     return listed(row, assignee_id=None, assignee_name=None)
 
 
-def assign(session: Session, task_id: UUID, username: str, user: User, clock: Clock = system_clock) -> TaskView:
-    """A team lead gives a task to a member of its candidate group; commit."""
+def require_assigner(user: User) -> None:
+    """Refuse unless `user` is a team lead: only they assign tasks."""
     if not user.in_any(TEAM_LEAD_GROUP):
         raise PermissionDenied("only team leads may assign tasks")
+
+
+def assign(session: Session, task_id: UUID, username: str, user: User, clock: Clock = system_clock) -> TaskView:
+    """A team lead gives a task to a member of its candidate group; commit."""
+    require_assigner(user)
     now = clock()
     row, _access = read_for_action(session, task_id, user, now)
     require_ready(row)

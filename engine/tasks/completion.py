@@ -26,6 +26,7 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.cases.changes import CASES, STATES, StaleCase, all_lane_groups, ready_user_tasks
+from engine.cases.moving import end_if_handed_over
 from engine.cases.need_to_know import may_open_task, task_access
 from engine.cases.owner import chosen_owner
 from engine.cases.runtime import find_ready_task, run_engine, script_engine
@@ -34,10 +35,12 @@ from engine.cases.versions import pinned_version, specs_of
 from engine.cases.workflow_state import load_state
 from engine.clock import Clock, system_clock
 from engine.consent import sharing
+from engine.consent.safe_contact_sync import apply_from_data as apply_safe_contact
 from engine.consent.service import record_task_disclosures
 from engine.deadlines.rules import snapshot
 from engine.deadlines.timers import waiting_timers
 from engine.errors import Conflict, NotFound, PermissionDenied
+from engine.persons.threat_gate import refuse_threat_recipients
 from engine.tasks.completion_writes import Change, write_completion
 from engine.tasks.drafts import TaskDraft
 from engine.tasks.models import READY
@@ -123,13 +126,16 @@ def _complete(session: Session, row: Any, data: dict, user: User, clock: Clock, 
     if spiff_task is None:
         raise Conflict("the task is no longer ready")
     properties = getattr(spiff_task.task_spec, "extensions", None) or {}
-    data = validated(session, version, row.form_key, spiff_task, properties, data)
+    data = validated(session, version, row.form_key, spiff_task, properties, data, row.case_id)
     owner = chosen_owner(session, properties, data)
+    apply_safe_contact(session, row.case_id, data, user, now, row.id)  # e.g. the safety plan's contact rules
     recipients = sharing.recipients(properties, data)
     if recipients:  # recorded in this transaction, so the task completes only with its disclosures
+        refuse_threat_recipients(session, row.case_id, data)  # never to the person the citizen fears
         record_task_disclosures(session, row.case_id, row.id, recipients, data, user, now)
     before, had_timers = set(ready_user_tasks(workflow)), bool(waiting_timers(workflow))
     spiff_task.set_data(**data)
     run_engine(workflow, spiff_task)
+    end_if_handed_over(workflow)  # a moved case stops everywhere (engine.cases.moving)
     return write_completion(session, row, workflow, version,
                             Change(user, now, owner, before, had_timers, data))

@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy.orm import Session
 
 from engine.cases import events
+from engine.cases.attention import tell_team_leads
 from engine.cases.changes import (
     EventBatch,
     cancel_rows,
@@ -28,6 +29,8 @@ from engine.cases.changes import (
     save_case,
     summary_values,
 )
+from engine.cases.consultant import note_involvement
+from engine.cases.ending import record_ending
 from engine.cases.models import Case
 from engine.cases.need_to_know import CaseRef
 from engine.cases.owner import apply_owner
@@ -66,8 +69,9 @@ def write_completion(session: Session, row: Any, workflow: BpmnWorkflow, version
     new = new_task_rows((task for task_id, task in after.items() if task_id not in change.before), row.case_id,
                         version.id, lanes_from(row.lane_groups), owner_id, now)
     values = summary_values(session, version.id, workflow, [t.due_at for t in still] + [r["due_at"] for r in new])
-    save_case(session, row.case_id, row.lock_version, workflow, now, values,
-              close=workflow.is_completed() and row.case_status == "open")
+    closing = workflow.is_completed() and row.case_status == "open"
+    save_case(session, row.case_id, row.lock_version, workflow, now, values, close=closing)
+    ended = record_ending(session, row.case_id, workflow) if closing else None
     complete_row(session, row.case_id, row.id, row.assignee_id, user, now, change.data)
     session.flush()  # disclosures (ORM, sharing tasks only), before the completion's event
     batch = EventBatch(row.case_id, user, now)
@@ -75,12 +79,16 @@ def write_completion(session: Session, row: Any, workflow: BpmnWorkflow, version
     if change.owner is not None:
         still = _set_owner(session, row.case_id, change.owner, user, now, batch, kept, contact)
     _end_and_start(session, row, gone, new, batch, now)
+    tell_team_leads(session, row.case_id, row.case_reference, workflow, [(v["id"], v["due_at"]) for v in new],
+                    user, now)  # acute danger: the team leads hear at once
+    if change.data.get("disclosure_summary"):  # a sharing task: the first sharing with a security consultant?
+        note_involvement(session, row.case_id, workflow, user)
     if change.had_timers or waiting_timers(workflow):
         batch.write(session)
         sync_timers(session, CaseRef(row.case_id, owner_id), workflow, now, user)  # type: ignore[arg-type]
         session.flush()
-    if workflow.is_completed() and row.case_status == "open":
-        batch.add(events.CASE_CLOSED, "Sagen er afsluttet")
+    if closing:
+        batch.add(events.CASE_CLOSED, f"Sagen er afsluttet: {ended}" if ended else "Sagen er afsluttet")
     batch.write(session)
     if row.has_drafts:  # drafts end with their tasks, in this commit
         discard_drafts(session, [row.id, *gone])

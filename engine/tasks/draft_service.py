@@ -20,12 +20,14 @@ from sqlalchemy.orm import Session
 
 from engine.cases.need_to_know import Access, may_open_task, task_access
 from engine.clock import Clock, system_clock
+from engine.consent.sharing import possible_recipients
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.forms.formjs import MAX_TEXT
+from engine.persons.threat_gate import PERSON_FIELD
 from engine.tasks import drafts
 from engine.tasks.models import READY, Task
 from engine.tasks.prefill import form_keys
-from engine.tasks.service import task_form
+from engine.tasks.service import task_form, task_properties
 from engine.users.models import User
 
 # A browser sends a draft on leaving the page with fetch(keepalive), whose bodies may take at most
@@ -108,7 +110,10 @@ def save_draft(session: Session, task_id: UUID, user: User, data: Any, clock: Cl
     """Replace the user's draft of the task with `data`; commit."""
     now = clock()
     task, _access = workable_task(session, task_id, user, now)
-    data = check_draft(data, form_keys(task_form(session, task)))
+    keys = form_keys(task_form(session, task))
+    if possible_recipients(task_properties(session, task)):  # the page's recipient picker
+        keys = [*keys, PERSON_FIELD]
+    data = check_draft(data, keys)
     try:
         _store(session, task.id, user.id, data, now)
     except IntegrityError:  # the same user's other tab stored the first draft a moment ago

@@ -40,7 +40,7 @@ def test_failed_mails_are_listed_for_administrators_without_bodies(app, client, 
     item = body["items"][0]
     assert item["recipient"] == "sofie" and item["kind"] == "assignment" and item["state"] == "failed"
     assert item["task_id"] == task_id and item["attempts"] >= 5
-    assert item["subject"].startswith("Opgave tildelt dig") and case["reference"] in item["subject"]
+    assert item["subject"].startswith("En opgave er tildelt dig") and case["reference"] in item["subject"]
     assert item["message_id"].startswith("<outbox-") and "ConnectionRefusedError" in item["last_error"]
     assert not {"body_text", "body_html", "to_addr"} & set(item)
     assert "010203-1234" not in listed.get_data(as_text=True)

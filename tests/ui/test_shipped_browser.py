@@ -123,6 +123,7 @@ def test_the_shipped_childrens_procedure_through_its_own_forms(page, live_server
     assert owner_field.evaluate("e => e.tagName") == "SELECT"
     assert owner_field.locator("option").all_inner_texts() == ["Vælg …", "raadgiver", "raadgiver2"]
     owner_field.select_option("raadgiver")
+    page.get_by_label("Nej, jeg har tjekket det").check()  # the conflict-of-interest question (issue 14)
     screenshot(page, "shipped-04-distribution")
     flows.assert_accessible(page, "shipped-distribution")
     complete(page, DISTRIBUTE)
@@ -134,8 +135,9 @@ def test_the_shipped_childrens_procedure_through_its_own_forms(page, live_server
     expect(flows.row(page, "candidate", reference, CONVERSATION)).to_have_count(0)
     flows.row(page, "mine", reference, CONVERSATION).get_by_role("link", name=CONVERSATION).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(CONVERSATION)
+    page.get_by_label("Ja, samtalen er holdt").check()
     page.get_by_label("Samtalen blev holdt den").fill(datetime.now(CPH).date().isoformat())
-    page.get_by_label("Hvor blev samtalen holdt?").select_option("school")
+    page.get_by_label("Hvor blev samtalen holdt eller forsøgt holdt?").select_option("school")
     page.get_by_label("Barnet blev talt med alene").check()
     page.get_by_label("Tolk").select_option("none")
     page.get_by_label("Hvad fortalte barnet?").fill("Barnet må ikke se sine venner efter skole.")
@@ -149,7 +151,9 @@ def test_the_shipped_childrens_procedure_through_its_own_forms(page, live_server
     overview = page.locator("#overblik")
     expect(overview).to_contain_text("Risiko")
     expect(overview).to_contain_text("Næste frist")
-    expect(overview).to_contain_text(RECEIPT)  # the reception's receipt is due first
+    # The danger signs ("Trusler") brought the security consultant in early: due within a working day,
+    # before the reception's receipt (issue 14).
+    expect(overview).to_contain_text("Ring til sikkerhedskonsulenten (tegn på fare)")
     expect(overview).to_contain_text("raadgiver")
     expect(page.locator(".safe-contact[role=alert]")).to_contain_text("barnets egen mobil")
     expect(page.locator("#sagsbehandler")).to_contain_text("Tilknyt en medarbejder")
@@ -196,7 +200,8 @@ def test_signing_in_and_taking_a_task_with_the_keyboard_alone(page, live_server)
     page.keyboard.type(flows.PASSWORD)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1, name="Indbakke")).to_be_visible()
-    # The receipt of the case from the test above waits in the group's list.
+    # The case from the test above waits in the group's list: first the early call to the security
+    # consultant (its danger signs; due within a working day, issue 14), then the receipt.
     tab_to(page, "e.tagName === 'BUTTON' && e.textContent.includes('Tag opgaven')")
     assert focus_is_visible(page)
     page.keyboard.press("Enter")
@@ -205,6 +210,6 @@ def test_signing_in_and_taking_a_task_with_the_keyboard_alone(page, live_server)
     tab_to(page, "e.tagName === 'A' && e.closest('tbody') !== null"
                  " && e.closest('#section-mine, [aria-labelledby=\"section-mine\"]') !== null")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Bekræft modtagelsen over for underretteren")
-    tab_to(page, "e.name === 'receipt_sent_at'")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ring til sikkerhedskonsulenten (tegn på fare)")
+    tab_to(page, "e.name === 'disclosure_summary'")
     assert focus_is_visible(page)

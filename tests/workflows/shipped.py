@@ -53,12 +53,19 @@ VALIDATE_RULES = {
 }
 DIRECTORY_KINDS = {"security_consultant", "police", "shelter", "red", "viso", "siri_travelling_team"}
 RECIPIENT_KINDS = {"police", "security_consultant", "shelter", "other_department", "school", "day_care", "doctor",
-                   "red", "viso", "interpreter", "other_municipality", "other"}
+                   "red", "viso", "interpreter", "other_municipality", "immigration_service", "psychologist", "other"}
 DISCLOSURE_EXCEPTIONS = {"duty_to_notify_child", "early_preventive_cooperation", "danger_to_life_or_health",
-                         "ssp_police_cooperation", "childrens_house"}
+                         "ssp_police_cooperation", "childrens_house", "notifier_feedback",
+                         "police_child_exchange"}
 DEADLINE_RULES = {"assessment_24h": (24, "hours"), "receipt_6_workdays": (6, "working_days"),
                   "child_investigation_4_months": (4, "months"), "first_followup_3_months": (3, "months"),
-                  "committee_7_days": (7, "days"), "shelter_notice_3_workdays": (3, "working_days")}
+                  "committee_7_days": (7, "days"), "shelter_notice_3_workdays": (3, "working_days"),
+                  "adult_followup_3_months": (3, "months"),
+                  # municipal settings of the case path v2 (migration 0018)
+                  "acute_action_hours": (4, "hours"), "case_assignment_workdays": (2, "working_days"),
+                  "knowledge_sparring_workdays": (3, "working_days"),
+                  "notifier_feedback_workdays": (10, "working_days"),
+                  "consultant_contact_workdays": (1, "working_days")}
 # Keys a case is opened with (docs/diagrams.md and the process documentation).
 START_DATA = {"received_at", "source", "notifier_org", "professional_notifier", "risk_assessment_attached"}
 # English words that would give away an untranslated label.

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from engine.bpmn import BpmnValidationError, validate_bpmn
-from engine.consent.sharing import parse_when, possible_recipients
+from engine.consent.sharing import parse_whens, possible_recipients
 from engine.forms.conditions import check_rules, parse_rules
 from tests.workflows.shipped import (
     CALLED,
@@ -168,8 +168,8 @@ def test_user_task_settings(case):
         assert set(possible_recipients(props)) <= RECIPIENT_KINDS
         fields = data_components(load_form(key))
         if "disclosure_when" in props:  # the options that mean "someone was told" exist in the form
-            field, mapping = parse_when(props["disclosure_when"])
-            assert set(mapping) <= {v["value"] for v in fields[field]["values"]}
+            for field, mapping in parse_whens(props["disclosure_when"]):
+                assert set(mapping) <= {v["value"] for v in fields[field]["values"]}
         for field in ("disclosure_summary", "disclosure_purpose", "disclosure_consent_id", "disclosure_exception",
                       "disclosure_justification"):
             assert field in fields, f"sharing form {key} lacks {field}"
@@ -195,9 +195,14 @@ def test_every_form_is_used_and_every_used_form_exists():
 
 
 def test_start_forms_ask_for_the_documented_start_data():
+    # Safe-contact rules can be captured at intake (engine.consent.safe_contact_sync).
+    safe_contact = {"safe_contact_rules", "safe_contact_instructions"}
+    # The subject goes to the person register (engine.persons.subject_intake), never into the case data.
+    subject = {"subject_name", "subject_cpr"}
     assert set(data_components(load_form("underretning_start"))) == {"received_at", "source", "notifier_org",
-                                                                    "professional_notifier"}
-    assert set(data_components(load_form("henvendelse_start"))) == {"received_at", "source", "notifier_org"}
+                                                                    "professional_notifier", *safe_contact, *subject}
+    assert set(data_components(load_form("henvendelse_start"))) == {"received_at", "source", "notifier_org",
+                                                                    *safe_contact, *subject}
 
 
 @pytest.mark.parametrize("path", form_files(), ids=lambda p: p.stem)
@@ -295,7 +300,7 @@ def test_gateways_test_only_known_data_with_matching_form_values(path):
 
 def test_boolean_gateway_data_comes_from_checkboxes():
     fields = _all_form_fields()
-    for key in ("acute", "acute_discovered", "threats_or_violence", "unsafe_home", "continue_followup",
+    for key in ("acute", "acute_discovered", "threats_or_violence", "unsafe_home",
                 "emergency_decision", "risk_assessment_attached"):
         assert {c["type"] for c in fields[key]} == {"checkbox"}, key
     assert {v["value"] for v in fields["risk_level"][0]["values"]} == {"low", "medium", "high"}

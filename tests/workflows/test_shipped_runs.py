@@ -105,7 +105,8 @@ START = datetime(2026, 3, 2, 9, 5, tzinfo=UTC)
 
 
 def boern(professional: bool = True) -> Run:
-    return Run("underretning_boern", {"received_at": RECEIVED, "source": "school",
+    # A school is always a professional notifier (BL § 137); a parent only when the box says so.
+    return Run("underretning_boern", {"received_at": RECEIVED, "source": "school" if professional else "parent",
                                       "professional_notifier": professional}, START)
 
 
@@ -129,7 +130,8 @@ def test_missed_24_hours_escalates_to_the_team_lead_while_the_assessment_stays_o
     assert run.ready() == {"Task_kvittering", "Task_vurdering_24t", "Task_eskalering_24t"}
     run.complete("Task_eskalering_24t")
     run.complete("Task_vurdering_24t", assessment_decision="forward")
-    assert run.ready() == {"Task_kvittering", "Task_fordel_sag"}
+    # Forwarded: the investigation (4-month clock) and the § 137 feedback start with the assignment (issue 14).
+    assert run.ready() == {"Task_kvittering", "Task_fordel_sag", "Task_undersoegelse", "Task_tilbagemelding"}
 
 
 @pytest.mark.parametrize("professional", [True, False])
@@ -152,28 +154,28 @@ def test_acute_path_skips_knowledge_person_and_involves_everyone_the_risk_calls_
     assert run.ready() == {"Task_kvittering", "Task_udvalg"}
     run.complete("Task_udvalg")
     run.complete("Task_kvittering")
+    run.complete("Task_tilbagemelding", feedback_content="investigation_started")
     run.complete("Task_fordel_sag", assigned_caseworker="raadgiver-boern")
     run.complete("Task_boernesamtale")
     run.complete("Task_screening")  # the caseworker leaves "akut fare" unticked: the reception's decision stands
-    assert run.ready() == {"Task_risiko_forbered_boern"}, "no sparring when acute"
+    assert run.ready() == {"Task_risiko_forbered_boern", "Task_undersoegelse"}, "no sparring when acute"
     run.complete("Task_risiko_forbered_boern", risk_assessor="security_consultant")
     run.complete("Task_risiko_del_sikkerhedskonsulent_boern")
     run.complete("Task_risiko_resultat_boern", risk_level="high", threats_or_violence=True, unsafe_home=True)
-    assert run.ready() == {"Task_sikkerhedskonsulent", "Task_politi", "Task_anbringelse"}
+    assert run.ready() == {"Task_sikkerhedskonsulent", "Task_politi", "Task_anbringelse", "Task_undersoegelse"}
     for task in ("Task_politi", "Task_sikkerhedskonsulent", "Task_anbringelse"):
         run.complete(task, disclosure_exception="danger_to_life_or_health", disclosure_justification="Trusler")
-    assert run.ready() == {"Task_sikkerhedsplan"}
+    assert run.ready() == {"Task_sikkerhedsplan", "Task_undersoegelse"}
     run.complete("Task_sikkerhedsplan")
     run.wait(days=130)
     assert run.ready() == {"Task_undersoegelse", "Task_foreloebig_vurdering"}
     run.complete("Task_foreloebig_vurdering")
     run.complete("Task_undersoegelse", investigation_outcome="measure")
-    run.complete("Task_tilbagemelding", feedback_content="support_started")
     run.complete("Task_opfoelgning_foranstaltning_boern", measure_started_at="2026-07-10")
-    run.complete("Task_opfoelgning_foerste_boern", continue_followup=True, followup_interval="P1M")
+    run.complete("Task_opfoelgning_foerste_boern", followup_next="continue", followup_interval="P1M")
     assert run.ready() == set(), "waiting for the next follow-up"
     run.wait(days=35)
-    run.complete("Task_opfoelgning_loebende_boern", continue_followup=False)
+    run.complete("Task_opfoelgning_loebende_boern", followup_next="end")
     assert run.workflow.is_completed()
     assert run.data()["risk_level"] == "high"
 
@@ -185,12 +187,12 @@ def test_low_risk_involves_nobody_and_no_measure_ends_without_follow_up():
     run.complete("Task_fordel_sag", assigned_caseworker="raadgiver-boern")
     run.complete("Task_boernesamtale")
     run.complete("Task_screening")
-    assert run.ready() == {"Task_sparring"}
+    assert run.ready() == {"Task_sparring", "Task_undersoegelse"}
     run.complete("Task_sparring")
     run.complete("Task_risiko_forbered_boern", risk_assessor="own")
-    assert run.ready() == {"Task_risiko_resultat_boern"}
+    assert run.ready() == {"Task_risiko_resultat_boern", "Task_undersoegelse"}
     run.complete("Task_risiko_resultat_boern", risk_level="low")
-    assert run.ready() == {"Task_sikkerhedsplan"}
+    assert run.ready() == {"Task_sikkerhedsplan", "Task_undersoegelse"}
     run.complete("Task_sikkerhedsplan")
     run.complete("Task_undersoegelse", investigation_outcome="no_measure")
     assert run.workflow.is_completed()
@@ -212,16 +214,22 @@ def test_adult_inquiry_with_several_conversations_shelter_and_police():
     assert run.ready() == {"Task_risiko_del_red_voksen"}
     run.complete("Task_risiko_del_red_voksen", disclosure_consent_id="c0ffee00-0000-4000-8000-000000000000")
     run.complete("Task_risiko_resultat_voksen", risk_level="high", threats_or_violence=True, unsafe_home=True)
-    assert run.ready() == {"Task_krisecenter", "Task_politi"}
-    run.complete("Task_krisecenter", shelter_admitted_at="2026-03-06")
-    assert run.ready() == {"Task_indskrivning", "Task_koordinerende", "Task_politi"}
+    # High risk: the consultant, a safety plan and an action plan (SEL § 12 a, stk. 2) besides shelter and police.
+    assert run.ready() == {"Task_krisecenter", "Task_politi", "Task_sikkerhedskonsulent_voksen"}
+    run.complete("Task_krisecenter")
+    assert run.ready() == {"Task_indskrevet", "Task_politi", "Task_sikkerhedskonsulent_voksen"}
+    run.complete("Task_indskrevet", shelter_admitted_at="2026-03-06")
+    assert run.ready() == {"Task_indskrivning", "Task_koordinerende", "Task_politi", "Task_sikkerhedskonsulent_voksen"}
     notice = next(t for t in run.workflow.get_tasks(state=TaskState.READY, manual=True)
                   if t.task_spec.bpmn_id == "Task_indskrivning")
     assert user_task_due(notice)[1] == "shelter_notice_3_workdays"
-    for task in ("Task_indskrivning", "Task_koordinerende", "Task_psykolog", "Task_overgang", "Task_politi"):
+    for task in ("Task_indskrivning", "Task_koordinerende", "Task_psykolog", "Task_udskrevet",
+                 "Task_udskrivning_besked", "Task_overgang", "Task_politi", "Task_sikkerhedskonsulent_voksen",
+                 "Task_sikkerhedsplan_voksen"):
         run.complete(task)
+    run.complete("Task_handleplan", action_plan_offer="accepted", action_plan="Mål og indsatser")
     run.complete("Task_opfoelgning_foranstaltning_voksen", measure_started_at="2026-03-06")
-    run.complete("Task_opfoelgning_foerste_voksen", continue_followup=False)
+    run.complete("Task_opfoelgning_foerste_voksen", followup_next="end")
     assert run.workflow.is_completed()
 
 
@@ -231,7 +239,10 @@ def test_danger_found_in_screening_skips_knowledge_person():
     run.complete("Task_fordel_sag", assigned_caseworker="raadgiver-boern")
     run.complete("Task_boernesamtale")
     run.complete("Task_screening", acute_discovered=True)
-    assert run.ready() == {"Task_kvittering", "Task_risiko_forbered_boern"}
+    # ... and starts the acute handling (issue 14): the owner's acute task, the consultant and the police
+    assert run.ready() == {"Task_kvittering", "Task_risiko_forbered_boern", "Task_akut_handling",
+                           "Task_akut_sikkerhedskonsulent", "Task_akut_politi", "Task_undersoegelse",
+                           "Task_tilbagemelding"}
 
 
 def test_follow_up_repeats_at_the_chosen_interval_until_ended():
@@ -240,16 +251,16 @@ def test_follow_up_repeats_at_the_chosen_interval_until_ended():
     first = run.workflow.get_tasks(state=TaskState.READY, manual=True)[0]
     assert first.task_spec.bpmn_id == "Task_opfoelgning_foerste_voksen"
     # 3 calendar months from 2 March, running to midnight (Danish summer time) at the end of 2 June
-    assert user_task_due(first) == (datetime(2026, 6, 2, 22, 0, tzinfo=UTC), "first_followup_3_months")
-    run.complete("Task_opfoelgning_foerste_voksen", continue_followup=True, followup_interval="P2W")
+    assert user_task_due(first) == (datetime(2026, 6, 2, 22, 0, tzinfo=UTC), "adult_followup_3_months")  # not BL § 95
+    run.complete("Task_opfoelgning_foerste_voksen", followup_next="continue", followup_interval="P2W")
     for _ in range(2):
         run.wait(days=13)
         assert run.ready() == set()
         run.wait(days=2)
         assert run.ready() == {"Task_opfoelgning_loebende_voksen"}
-        run.complete("Task_opfoelgning_loebende_voksen", continue_followup=True, followup_interval="P2W")
+        run.complete("Task_opfoelgning_loebende_voksen", followup_next="continue", followup_interval="P2W")
     run.wait(days=15)
-    run.complete("Task_opfoelgning_loebende_voksen", continue_followup=False)
+    run.complete("Task_opfoelgning_loebende_voksen", followup_next="end")
     assert run.workflow.is_completed()
 
 

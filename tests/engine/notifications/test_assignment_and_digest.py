@@ -20,7 +20,7 @@ def test_a_team_lead_assigning_a_task_mails_the_assignee(world, at):
     assert world.send(at("2026-11-23T09:00:30+01:00")).sent == 0  # not before it was queued
     assert world.send(at("2026-11-23T09:05:00+01:00")).sent == 1
     message = world.server.messages[0]
-    assert message["Subject"] == f"Opgave tildelt dig: Registrér henvendelse (sag {case.reference})"
+    assert message["Subject"] == f"En opgave er tildelt dig (sag {case.reference})"
     text = message.get_body(("plain",)).get_content()
     assert "tirsdag 1. december 2026 (ved dagens udgang)" in text and f"/opgaver/{task.id}" in text
     # Claiming yourself, or a team lead assigning to themselves, sends nothing.
@@ -99,4 +99,4 @@ def test_turning_the_digest_off_releases_held_notices_as_single_mails(world, at)
     world.session.commit()
     released = world.run(at("2026-11-30T00:05:00+01:00"))
     assert recipients(released) == ["dina@kommune.example"]
-    assert str(released[0]["Subject"]).startswith("Reminder: deadline for")
+    assert str(released[0]["Subject"]).startswith("Reminder of a deadline")

@@ -51,7 +51,7 @@ def test_mail_content_in_danish_and_english(world, at):
     task = world.task(case, "register")
     world.run(at("2026-11-30T00:00:00+01:00"))
     danish = world.server.to("anna@kommune.example")[0]
-    assert danish["Subject"] == f"Påmindelse: frist for Registrér henvendelse (sag {case.reference})"
+    assert danish["Subject"] == f"Påmindelse om en frist (sag {case.reference})"
     text = danish.get_body(("plain",)).get_content()
     html = danish.get_body(("html",)).get_content()
     assert "tirsdag 1. december 2026 (ved dagens udgang)" in text
@@ -60,7 +60,7 @@ def test_mail_content_in_danish_and_english(world, at):
     assert f'href="https://casepath.kommune.example/opgaver/{task.id}"' in html
     assert "teamlederen får besked" in text or "får teamlederen besked" in text
     english = world.server.to("bo@kommune.example")[0]
-    assert english["Subject"] == f"Reminder: deadline for Registrér henvendelse (case {case.reference})"
+    assert english["Subject"] == f"Reminder of a deadline (case {case.reference})"
     assert "Tuesday 1 December 2026 (end of day)" in english.get_body(("plain",)).get_content()
     assert english["Content-Language"] == "en" and danish["Content-Language"] == "da"
 
@@ -129,7 +129,7 @@ def test_after_downtime_only_the_latest_stage_is_sent(world, at):
     # The worker was down from Sunday to Wednesday morning: no stale reminder, just the escalation.
     messages = world.run(at("2026-12-02T09:00:00+01:00"))
     assert recipients(messages) == ["lene@kommune.example"]
-    assert "Frist overskredet" in str(messages[0]["Subject"])
+    assert "En frist er overskredet" in str(messages[0]["Subject"])
 
 
 def test_a_task_that_appears_close_to_its_deadline_gets_no_advance_reminder(world, at):

@@ -39,7 +39,7 @@ def test_templates_escape_html_and_keep_subjects_on_one_line():
     assert "\n" not in mail.subject and "<script>" not in mail.html and "&lt;script&gt;" in mail.html
     assert "<script>" in mail.text  # plain text is not HTML
     escalation = render_task_mail(TaskFacts(**{**facts.__dict__, "kind": ESCALATION}), "en")
-    assert escalation.subject.startswith("Deadline passed:") and "as a team lead" in escalation.text
+    assert escalation.subject.startswith("A deadline has passed") and "as a team lead" in escalation.text
     digest = render_digest([facts], datetime(2026, 11, 30).date(), "fr")  # unknown locales get Danish
     assert digest.subject == "Daglig oversigt over frister og opgaver, mandag 30. november 2026"
 
