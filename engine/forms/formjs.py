@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
@@ -146,13 +146,28 @@ class _Date(fields.Field):
                 raise ValidationError("Skal være et gyldigt tidspunkt.") from exc
             if moment.tzinfo is None:
                 raise ValidationError("Tidspunktet skal have en tidszone.")
+            _within_years(moment.date(), moment)
             return moment.isoformat()
         try:
             if len(text) != 10:
                 raise ValueError(text)
-            return date.fromisoformat(text).isoformat()
+            day = date.fromisoformat(text)
         except ValueError as exc:
             raise ValidationError("Skal være en gyldig dato (ÅÅÅÅ-MM-DD).") from exc
+        return _within_years(day).isoformat()
+
+
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # as webui.api.input_guard: deadlines counted from it cannot overflow
+
+
+def _within_years(day: date, moment: datetime | None = None) -> date:
+    try:
+        inside = FIRST_YEAR <= day.year <= LAST_YEAR and (moment is None or moment.astimezone(UTC).year <= LAST_YEAR)
+    except OverflowError:
+        inside = False
+    if not inside:
+        raise ValidationError(f"Skal ligge mellem år {FIRST_YEAR} og {LAST_YEAR}.")
+    return day
 
 
 def _pattern(pattern: str, message: Any) -> Any:

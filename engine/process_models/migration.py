@@ -92,7 +92,8 @@ def check_case(run: CaseRun, target: ProcessVersion, specs: tuple) -> MigrationC
     return MigrationCheck(case.id, case.reference, True, "can move")
 
 
-def _require(actor: User | None) -> None:
+def require_migrator(actor: User | None) -> None:
+    """Refuse unless `actor` is a team lead, an administrator or the system (None)."""
     if actor is not None and not actor.in_any(*MIGRATOR_GROUPS):
         raise PermissionDenied("only team leads and administrators may migrate cases")
 
@@ -107,7 +108,7 @@ def _cases(session: Session, source: ProcessVersion, case_ids: list[UUID] | None
 def dry_run(session: Session, source: ProcessVersion, target: ProcessVersion, actor: User | None,
             case_ids: list[UUID] | None = None) -> list[MigrationCheck]:
     """Which open cases of `source` (all, or `case_ids`) can move to `target`, and why the others cannot."""
-    _require(actor)
+    require_migrator(actor)
     if source.key != target.key:
         raise InvalidInput("cases can only move between versions of the same process")
     specs = specs_for(session, target)
@@ -122,7 +123,7 @@ def dry_run(session: Session, source: ProcessVersion, target: ProcessVersion, ac
 def migrate(session: Session, source: ProcessVersion, target: ProcessVersion, actor: User | None,
             case_ids: list[UUID] | None = None) -> list[MigrationCheck]:
     """Move every movable case, each in its own transaction; returns what happened to each."""
-    _require(actor)
+    require_migrator(actor)
     if source.key != target.key:
         raise InvalidInput("cases can only move between versions of the same process")
     results = []

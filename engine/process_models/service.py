@@ -45,7 +45,9 @@ def latest_version(session: Session, key: str) -> ProcessVersion | None:
 
 
 def get_version(session: Session, key: str, version: int) -> ProcessVersion:
-    """Version `version` of process `key`; NotFound otherwise."""
+    """Version `version` of process `key`; NotFound otherwise (also beyond the database's integer)."""
+    if not 1 <= version <= 2**31 - 1:
+        raise NotFound(f"process {key!r} has no version {version}")
     row = session.scalar(
         select(ProcessVersion).where(ProcessVersion.key == key, ProcessVersion.version == version)
     )
@@ -138,7 +140,8 @@ class UploadCheck:
     pinned: dict[str, str] = field(default_factory=dict)  # form key -> form version id, or NEW_FORM
 
 
-def _check_permission(actor: User | None) -> None:
+def require_deployer(actor: User | None) -> None:
+    """Refuse unless `actor` is a team lead, an administrator or the system (None)."""
     if actor is not None and not actor.in_any(*DEPLOYER_GROUPS):
         raise PermissionDenied("only team leads and administrators may deploy process models")
 
@@ -158,7 +161,7 @@ def validate_upload(
     validated document, the pinned dependencies and the form versions it would pin (NEW_FORM for
     an uploaded form that would become a new version). Raises PermissionDenied only.
     """
-    _check_permission(actor)
+    require_deployer(actor)
     if len(data) > max_bytes:
         return UploadCheck([Problem(None, None, f"the file is larger than {max_bytes} bytes")])
     try:
@@ -198,7 +201,7 @@ def deploy(
     the bytes of a process's latest version with the same forms creates nothing. Raises
     BpmnValidationError (nothing stored) when the file or a form is not deployable.
     """
-    _check_permission(actor)
+    require_deployer(actor)
     if len(comment) > 2000:
         raise InvalidInput("comment is longer than 2000 characters")
     check = validate_upload(session, data, actor=actor, filename=filename, max_bytes=max_bytes, forms=forms)

@@ -51,6 +51,8 @@ class TokenSchema(Schema):
     prefix = fields.String()
     created_at = LocalDateTime()
     revoked_at = LocalDateTime()
+    expires_at = LocalDateTime(metadata={"description": "null: works until revoked"})
+    last_used_at = LocalDateTime(metadata={"description": "to the minute; null: never used"})
 
 
 _account = AccountSchema()
@@ -73,8 +75,9 @@ def list_accounts() -> ResponseReturnValue:
 @token_required
 def update_account(user_id: UUID) -> ResponseReturnValue:
     """Deactivate or activate a user and change their groups; held tasks go back to their groups."""
+    target = _admin_target(user_id)  # who may not learns nothing of the body's rules
     body = AccountUpdateSchema().load(json_body())
-    change = accounts.update_account(get_session(), _admin_target(user_id), active=body.get("active"),
+    change = accounts.update_account(get_session(), target, active=body.get("active"),
                                      add=body["add_groups"], remove=body["remove_groups"], actor=current_user())
     return dict(_account.dump(change.user), released_tasks=change.released_tasks)
 

@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from engine.notifications.models import FAILED, STATES
 from engine.notifications.outbox import list_outbox
+from engine.users.permissions import require_admin
 from webui.api import bp
 from webui.api.auth import current_user, token_required
 from webui.api.schemas import LocalDateTime
@@ -47,6 +48,7 @@ _item = OutboxItemSchema()
 @token_required
 def admin_outbox() -> ResponseReturnValue:
     """Outbox rows in a state (default `failed`), newest first; administrators only."""
+    require_admin(current_user(), "read the outbox")
     query = OutboxQuerySchema().load(request.args.to_dict())
     page = list_outbox(get_session(), current_user(), query["state"], limit=query["per_page"],
                        offset=(query["page"] - 1) * query["per_page"])

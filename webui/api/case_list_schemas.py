@@ -6,6 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from engine.cases.search import NO_OWNER, PER_PAGE_MAX, SCOPES, SORTS, STATUSES, TEXT_MAX, CaseQuery
 from engine.cases.summary import RISK_LEVELS
+from webui.api.input_guard import SafeDate
 
 
 class CaseListQuerySchema(Schema):
@@ -19,8 +20,8 @@ class CaseListQuerySchema(Schema):
     risk_level = fields.String(load_default=None, validate=validate.OneOf(RISK_LEVELS))
     acute = fields.Boolean(load_default=None)
     overdue = fields.Boolean(load_default=False)
-    opened_from = fields.Date(load_default=None)
-    opened_to = fields.Date(load_default=None)
+    opened_from = SafeDate(load_default=None)
+    opened_to = SafeDate(load_default=None)
     q = fields.String(load_default=None, validate=validate.Length(min=1, max=TEXT_MAX),
                       metadata={"description": "any part of the reference, or free text in the searchable fields"})
     sort = fields.String(load_default="due", validate=validate.OneOf(SORTS))

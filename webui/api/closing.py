@@ -11,7 +11,7 @@ from engine.cases import closing
 from engine.errors import InvalidInput
 from webui.api import bp
 from webui.api.auth import current_user, token_required
-from webui.api.cases import dump_case, json_body
+from webui.api.cases import case_for, dump_case, json_body
 from webui.api.closing_schemas import CloseCaseSchema, ClosingReasonSchema, ReopenCaseSchema
 from webui.clock import service_clock
 from webui.database import get_session
@@ -28,6 +28,7 @@ def closing_reasons() -> ResponseReturnValue:
 @token_required
 def close_case(case_id: UUID) -> ResponseReturnValue:
     """Close an open case with a reason (its owner or a team lead)."""
+    case_for(case_id, "manages")  # who may not learns nothing of the body's rules
     body = CloseCaseSchema().load(json_body())
     case = closing.close_case(get_session(), case_id, current_user(), body["reason"], body["note"],
                               body["receiving_municipality"], service_clock())
@@ -38,6 +39,7 @@ def close_case(case_id: UUID) -> ResponseReturnValue:
 @token_required
 def reopen_case(case_id: UUID) -> ResponseReturnValue:
     """Open a new case continuing a closed one (team leads); the body's `data` or the old start data."""
+    case_for(case_id, "supervises")
     raw = request.get_json(silent=True) if request.get_data() else {}
     if not isinstance(raw, dict):
         raise InvalidInput("the request body must be a JSON object")

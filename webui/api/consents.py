@@ -11,9 +11,12 @@ from marshmallow import Schema, fields, validate
 from engine.cases.access import READ_CONSENTS, READ_SAFE_CONTACT
 from engine.consent import exceptions, service
 from engine.consent.models import GIVERS, RECIPIENT_KINDS
+from engine.users.permissions import require_admin
 from webui.api import bp
 from webui.api.auth import current_user, token_required
 from webui.api.cases import case_for, json_body
+from webui.api.input_guard import SafeAwareDateTime
+from webui.api.me import StrictBoolean
 from webui.api.schemas import LocalDateTime
 from webui.clock import service_clock
 from webui.database import get_session
@@ -28,7 +31,9 @@ class ConsentSchema(Schema):
     recipient_kind = fields.String(required=True, validate=validate.OneOf(RECIPIENT_KINDS))
     scope = fields.String(required=True, validate=validate.Length(min=1, max=2000))
     purpose = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-    given_at = fields.AwareDateTime(load_default=None)
+    giver_name = fields.String(load_default="", validate=validate.Length(max=255))
+    giver_capacity = fields.String(load_default="", validate=validate.Length(max=255))
+    given_at = SafeAwareDateTime(load_default=None)
     withdrawn_at = LocalDateTime(dump_only=True)
     recorded_by = fields.String(dump_only=True)
 
@@ -53,11 +58,11 @@ class SafeContactSchema(Schema):
     """Safe-contact instructions of a case."""
 
     instructions = fields.String(load_default="", validate=validate.Length(max=4000))
-    ask_if_alone = fields.Boolean(load_default=False)
-    no_letters_home = fields.Boolean(load_default=False)
-    no_voicemail = fields.Boolean(load_default=False)
-    interpreter_phone_only = fields.Boolean(load_default=False)
-    interpreter_not_same_community = fields.Boolean(load_default=False)
+    ask_if_alone = StrictBoolean(load_default=False)
+    no_letters_home = StrictBoolean(load_default=False)
+    no_voicemail = StrictBoolean(load_default=False)
+    interpreter_phone_only = StrictBoolean(load_default=False)
+    interpreter_not_same_community = StrictBoolean(load_default=False)
     updated_at = LocalDateTime(dump_only=True)
     updated_by = fields.String(dump_only=True)
 
@@ -136,16 +141,18 @@ class LegalExceptionSchema(Schema):
     key = fields.String(required=True, validate=validate.Regexp(exceptions.KEY_PATTERN))
     name = fields.String(required=True, validate=validate.Length(min=1, max=255))
     law_reference = fields.String(load_default="", validate=validate.Length(max=255))
-    active = fields.Boolean(load_default=True)
+    active = StrictBoolean(load_default=True)
 
 
 _exception = LegalExceptionSchema()
+LEGAL_BASES = "change the list of legal bases"
 
 
 @bp.post("/legal-exceptions")
 @token_required
 def create_legal_exception() -> ResponseReturnValue:
     """Add a legal basis to the maintained list (administrators)."""
+    require_admin(current_user(), LEGAL_BASES)  # who may not learns nothing of the body's rules
     values = _exception.load(json_body())
     return _exception.dump(exceptions.create_exception(get_session(), values, current_user())), 201
 
@@ -154,5 +161,6 @@ def create_legal_exception() -> ResponseReturnValue:
 @token_required
 def update_legal_exception(key: str) -> ResponseReturnValue:
     """Rename a legal basis, correct its law reference, or switch it off with `active: false` (administrators)."""
+    require_admin(current_user(), LEGAL_BASES)
     values = _exception.load(json_body(), partial=True)
     return _exception.dump(exceptions.update_exception(get_session(), key, values, current_user()))

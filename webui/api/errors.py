@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
@@ -65,6 +65,14 @@ def register(app: Flask) -> None:
     def _http(exc: HTTPException) -> ResponseReturnValue:
         code = (exc.name or "error").lower().replace(" ", "_")
         return error_response(exc.code or 500, code, exc.description or exc.name)
+
+    @app.after_request
+    def _allow(response: Response) -> Response:
+        # A 405 names the methods the address takes (RFC 9110), whichever handler answered it.
+        if response.status_code == 405 and "Allow" not in response.headers:
+            methods = app.url_map.bind_to_environ(request.environ).allowed_methods()
+            response.headers["Allow"] = ", ".join(sorted(methods))
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> ResponseReturnValue:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from engine.cases.models import MEMBER_ROLES
+from webui.api.input_guard import SafeDate
 
 
 class OwnerSchema(Schema):
@@ -18,7 +19,7 @@ class MemberCreateSchema(Schema):
 
     username = fields.String(required=True, validate=validate.Length(min=1, max=64))
     role = fields.String(required=True, validate=validate.OneOf(MEMBER_ROLES))
-    until = fields.Date(load_default=None, allow_none=True)
+    until = SafeDate(load_default=None, allow_none=True)
 
 
 class OwnerCandidateSchema(Schema):

@@ -15,6 +15,8 @@ from engine.process_models.versions import ElementChange, diff_versions
 from webui.api import bp
 from webui.api.auth import current_user, token_required
 from webui.api.cases import json_body
+from webui.api.input_guard import Int32
+from webui.api.me import StrictBoolean
 from webui.api.schemas import DeployFormSchema, ProcessVersionSchema
 from webui.database import get_session
 
@@ -24,9 +26,15 @@ _version = ProcessVersionSchema()
 class MigrationRequestSchema(Schema):
     """Body of POST /process-models/{key}/versions/{version}/migration."""
 
-    to_version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    to_version = Int32(required=True, strict=True)
     case_ids = fields.List(fields.UUID(), load_default=None, validate=validate.Length(max=1000))
-    dry_run = fields.Boolean(load_default=True)
+    dry_run = StrictBoolean(load_default=True)
+
+
+class ChangesQuerySchema(Schema):
+    """Query of GET /process-models/{key}/versions/{version}/changes."""
+
+    to = Int32(load_default=None)
 
 
 class MigrationResultSchema(Schema):
@@ -47,6 +55,7 @@ class ValidationResultSchema(Schema):
 
 def _upload() -> tuple[bytes, str, str, dict[str, bytes]]:
     """The BPMN bytes, file name, comment and form-js forms (key → bytes) of an upload."""
+    service.require_deployer(current_user())  # who may not deploy learns nothing of the upload's rules
     if request.mimetype == "multipart/form-data":
         form = DeployFormSchema().load(request.form.to_dict())
         upload = request.files.get("file")
@@ -101,9 +110,9 @@ def list_process_models() -> ResponseReturnValue:
 def version_changes(key: str, version: int) -> ResponseReturnValue:
     """Elements added, removed and changed from `version` to `?to=` (default: the latest version)."""
     session = get_session()
+    target = ChangesQuerySchema().load(request.args.to_dict())["to"]
     old = service.get_version(session, key, version)
-    target = request.args.get("to", "")
-    new = service.get_version(session, key, int(target)) if target.isdigit() else service.latest_version(session, key)
+    new = service.get_version(session, key, target) if target else service.latest_version(session, key)
     assert new is not None  # `old` exists, so the process has a latest version
     diff = diff_versions(old.bpmn_xml, new.bpmn_xml)
     return {"from_version": old.version, "to_version": new.version, "added": _changes(diff.added),
@@ -118,8 +127,9 @@ def _changes(changes: list[ElementChange]) -> list[dict[str, object]]:
 @token_required
 def migrate_cases(key: str, version: int) -> ResponseReturnValue:
     """Dry run (default) or move open cases of `version` (all, or `case_ids`) to `to_version`."""
-    body = MigrationRequestSchema().load(json_body())
     session, user = get_session(), current_user()
+    migration.require_migrator(user)  # who may not migrate learns nothing of the body's rules
+    body = MigrationRequestSchema().load(json_body())
     source = service.get_version(session, key, version)
     target = service.get_version(session, key, body["to_version"])
     run = migration.dry_run if body["dry_run"] else migration.migrate

@@ -45,7 +45,8 @@ def _task(item: RecordItem) -> dict[str, Any]:
 
 def _consent(item: RecordItem) -> dict[str, Any]:
     row = item.row
-    return {"given_by": row.given_by, "recipient_kind": row.recipient_kind, "scope": row.scope,
+    return {"given_by": row.given_by, "giver_name": row.giver_name, "giver_capacity": row.giver_capacity,
+            "recipient_kind": row.recipient_kind, "scope": row.scope,
             "purpose": row.purpose, "given_at": local_iso(row.given_at), "withdrawn_at": local_iso(row.withdrawn_at)}
 
 

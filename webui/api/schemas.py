@@ -12,6 +12,7 @@ from marshmallow import INCLUDE, Schema, fields, validate
 from engine.deadlines.rules import calendar
 from engine.tasks.service import SCOPES
 from webui.api import closing_schemas
+from webui.api.input_guard import SafeAwareDateTime
 from webui.clock import now
 
 
@@ -53,7 +54,7 @@ class TaskQuerySchema(Schema):
 
     scope = fields.String(load_default="candidate", validate=validate.OneOf(SCOPES))
     case_id = fields.UUID(load_default=None)
-    due_before = fields.AwareDateTime(load_default=None)
+    due_before = SafeAwareDateTime(load_default=None)
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
@@ -78,6 +79,8 @@ class TaskSchema(Schema):
     overdue = fields.Function(lambda t: bool(t.due_at) and calendar().is_overdue(now(), t.due_at))
     form_key = fields.String(allow_none=True)
     state = fields.String()
+    safe_contact = fields.Raw(dump_only=True, allow_none=True,
+                              metadata={"description": "the case's safe-contact instructions, where shown"})
 
 
 class TaskDetailSchema(TaskSchema):

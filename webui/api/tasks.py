@@ -18,6 +18,7 @@ from engine.consent.sharing import possible_recipients
 from engine.deadlines.rules import calendar
 from engine.directory.service import list_entries
 from engine.tasks import listing, service
+from engine.tasks.actions import require_assigner
 from engine.tasks.completion import complete
 from engine.tasks.models import Task
 from engine.tasks.prefill import initial_values
@@ -60,8 +61,10 @@ def contact_json(contact: dict[str, Any] | None) -> dict[str, Any] | None:
 @token_required
 def list_tasks() -> ResponseReturnValue:
     """READY tasks by scope, sorted by due_at then created_at, paginated."""
-    query = _query.load(request.args.to_dict())
     session, user = get_session(), current_user()
+    if request.args.get("scope") == "all":
+        listing.check_scope(user, "all")  # who may not list all learns nothing of the other parameters
+    query = _query.load(request.args.to_dict())
     page = listing.list_views(session, user, query["scope"], listing.Filters(query["case_id"], query["due_before"]),
                               limit=query["per_page"], offset=(query["page"] - 1) * query["per_page"])
     # Safe contact is shown only where the rule shows it, and each case's instructions read is logged.
@@ -131,6 +134,7 @@ def unclaim_task(task_id: UUID) -> ResponseReturnValue:
 @token_required
 def assign_task(task_id: UUID) -> ResponseReturnValue:
     """A team lead gives the task to a user."""
+    require_assigner(current_user())  # who may not assign learns nothing of the body's rules
     body = _assign.load(json_body())
     task = service.assign(get_session(), task_id, body["username"], current_user(), service_clock())
     return task_json(task, True, now())
@@ -141,6 +145,8 @@ def assign_task(task_id: UUID) -> ResponseReturnValue:
 @token_required
 def complete_task(task_id: UUID) -> ResponseReturnValue:
     """Complete the task with data; returns the case's READY tasks."""
-    body = _complete.load(json_body() if request.content_length else {})
+    # A chunked body has no Content-Length: whether there is one is known only by reading it (the
+    # server ends the stream; MAX_CONTENT_LENGTH bounds it, a larger body is a 413).
+    body = _complete.load(json_body() if request.get_data() else {})
     tasks = complete(get_session(), task_id, body["data"], current_user(), service_clock())
     return {"tasks": [task_json(task, True, now()) for task in tasks]}
