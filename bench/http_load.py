@@ -50,6 +50,7 @@ def start_gunicorn(url: str, instance: str, workers: int) -> tuple[subprocess.Po
     """gunicorn serving the app on a free loopback port, once it answers."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "CASEPATH_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
+           "CASEPATH_DATA_KEY": secrets.token_hex(32),
            "CASEPATH_INSTANCE_PATH": instance, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen([str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
                                 "--log-level", "warning", "webui:create_app()"], cwd=ROOT, env=env)

@@ -43,6 +43,9 @@ class Settings:
     instance_path: Path = Path("instance")  # CASEPATH_INSTANCE_PATH
     database_url: str = ""  # DATABASE_URL (default: SQLite file in the instance folder)
     secret_key: str = ""  # SECRET_KEY (required outside development and testing)
+    # CASEPATH_DATA_KEY: encrypts CPR numbers at rest and keys their match hash (engine/persons/crypto.py);
+    # required outside development and testing, at least 32 bytes, not the SECRET_KEY.
+    data_key: str = field(default="", repr=False)
     timezone: str = "Europe/Copenhagen"  # CASEPATH_TIMEZONE
     testing: bool = False  # CASEPATH_TESTING=1 enables test-only switches (e.g. a fixed clock)
     base_url: str = "http://127.0.0.1:5000"  # CASEPATH_BASE_URL, used in links in e-mails
@@ -69,6 +72,13 @@ class Settings:
     session_max_hours: int = 12  # CASEPATH_SESSION_MAX_HOURS: and this long after signing in, however active
     mail_folder: str = ""  # CASEPATH_MAIL_FOLDER: development only: write mails as .eml files here, not SMTP
     max_attachment_bytes: int = 20 * 1024 * 1024  # CASEPATH_MAX_ATTACHMENT_BYTES: largest file a case may hold
+    report_min_cell: int = 5  # CASEPATH_REPORT_MIN_CELL: report cells counting fewer cases show "<N" (1-100)
+    # Sign-in with the identity provider (OpenID Connect; webui/ui/oidc.py): off while the issuer is empty.
+    oidc_issuer: str = ""  # CASEPATH_OIDC_ISSUER: the provider's issuer URL (discovery document below it)
+    oidc_client_id: str = ""  # CASEPATH_OIDC_CLIENT_ID
+    oidc_client_secret: str = field(default="", repr=False)  # CASEPATH_OIDC_CLIENT_SECRET
+    oidc_groups_claim: str = "groups"  # CASEPATH_OIDC_GROUPS_CLAIM: the ID token claim with groups or roles
+    local_login: bool = True  # CASEPATH_LOCAL_LOGIN: false hides and refuses sign-in with local passwords
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -80,6 +90,7 @@ class Settings:
             instance_path=instance,
             database_url=env.get("DATABASE_URL") or f"sqlite:///{instance / 'casepath.db'}",
             secret_key=env.get("SECRET_KEY", ""),
+            data_key=env.get("CASEPATH_DATA_KEY", ""),
             timezone=env.get("CASEPATH_TIMEZONE", "Europe/Copenhagen"),
             testing=_bool(env.get("CASEPATH_TESTING"), False),
             base_url=env.get("CASEPATH_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
@@ -105,6 +116,12 @@ class Settings:
             session_max_hours=_int(env, "CASEPATH_SESSION_MAX_HOURS", 12),
             mail_folder=env.get("CASEPATH_MAIL_FOLDER", ""),
             max_attachment_bytes=_int(env, "CASEPATH_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024),
+            report_min_cell=_int(env, "CASEPATH_REPORT_MIN_CELL", 5),
+            oidc_issuer=(env.get("CASEPATH_OIDC_ISSUER") or "").strip(),
+            oidc_client_id=(env.get("CASEPATH_OIDC_CLIENT_ID") or "").strip(),
+            oidc_client_secret=env.get("CASEPATH_OIDC_CLIENT_SECRET", ""),
+            oidc_groups_claim=(env.get("CASEPATH_OIDC_GROUPS_CLAIM") or "groups").strip(),
+            local_login=_bool(env.get("CASEPATH_LOCAL_LOGIN"), True),
         )
         settings = replace(settings, **overrides)
         settings.check()
@@ -138,6 +155,9 @@ class Settings:
         self._check_sessions()
         if not 1024 <= self.max_attachment_bytes <= 1024 * 1024 * 1024:
             raise ConfigError("CASEPATH_MAX_ATTACHMENT_BYTES must be from 1024 (1 KB) to 1073741824 (1 GB)")
+        if not 1 <= self.report_min_cell <= 100:
+            raise ConfigError("CASEPATH_REPORT_MIN_CELL must be from 1 to 100")
+        self._check_oidc()
 
     def _check_production(self) -> None:
         """Production never runs with a guessable key or with test switches."""
@@ -152,6 +172,44 @@ class Settings:
             raise ConfigError("CASEPATH_TESTING=1 is for tests only, not with CASEPATH_ENV=production")
         if self.mail_folder:
             raise ConfigError("CASEPATH_MAIL_FOLDER is for development only; production sends mail over SMTP")
+        self._check_data_key()
+
+    def _check_data_key(self) -> None:
+        """CPR numbers are encrypted with a key of the operator's, never a default one."""
+        if not self.data_key:
+            raise ConfigError("CASEPATH_DATA_KEY is required outside development and testing: it encrypts CPR "
+                              "numbers (e.g. python3 -c 'import secrets; print(secrets.token_hex(32))')")
+        if len(self.data_key.encode()) < MIN_SECRET_BYTES:
+            raise ConfigError(f"CASEPATH_DATA_KEY must be at least {MIN_SECRET_BYTES} bytes in production")
+        if self.data_key == self.secret_key:
+            raise ConfigError("CASEPATH_DATA_KEY must differ from SECRET_KEY")
+
+    @property
+    def effective_data_key(self) -> str:
+        """The data key, with a fixed, publicly known fallback only in development and tests (so a
+        development database stays readable across restarts). Checked again like the secret key."""
+        if not self.is_development:
+            self._check_production()
+            return self.data_key
+        return self.data_key or "casepath-development-only-data-key-not-secret"
+
+    @property
+    def oidc_enabled(self) -> bool:
+        """True when staff can sign in with the identity provider."""
+        return bool(self.oidc_issuer)
+
+    def _check_oidc(self) -> None:
+        """A provider needs a client id; production talks to it over HTTPS only; someone must be able to sign in."""
+        if self.oidc_issuer and not self.oidc_client_id:
+            raise ConfigError("CASEPATH_OIDC_CLIENT_ID is required with CASEPATH_OIDC_ISSUER")
+        if self.oidc_issuer and not self.oidc_issuer.startswith(("https://", "http://")):
+            raise ConfigError("CASEPATH_OIDC_ISSUER must be an https:// URL")
+        if self.oidc_issuer.startswith("http://") and not self.is_development:
+            raise ConfigError("CASEPATH_OIDC_ISSUER must be an https:// URL in production")
+        if not self.oidc_groups_claim:
+            raise ConfigError("CASEPATH_OIDC_GROUPS_CLAIM must name a claim")
+        if not self.local_login and not self.oidc_issuer:
+            raise ConfigError("CASEPATH_LOCAL_LOGIN=false needs CASEPATH_OIDC_ISSUER: otherwise nobody can sign in")
 
     def _check_sessions(self) -> None:
         if not 5 <= self.session_idle_minutes <= 1440:

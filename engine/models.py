@@ -9,10 +9,15 @@ from engine.deadlines.models import DeadlineRule, DeadlineRuleChange, Timer
 from engine.directory.models import DirectoryEntry
 from engine.forms.models import FormVersion
 from engine.notifications.models import DeadlineNotice, OutboxMail
+from engine.persons.access_log import PersonAccessEntry
+from engine.persons.models import CasePerson, Person
+from engine.persons.signal_models import FamilyLink, PersonSignal
 from engine.process_models.models import LaneGroup, ProcessDraft, ProcessVersion
+from engine.reports import indexes as _report_indexes  # noqa: F401 - the reports' indexes (0019)
 from engine.tasks.drafts import TaskDraft
 from engine.tasks.models import Task
 from engine.users.models import ApiToken, Group, User
+from engine.users.oidc_models import GroupMapping, UnmappedGroupValue
 from engine.users.saved_filters import SavedFilter
 
 __all__ = [
@@ -25,6 +30,7 @@ __all__ = [
     "CaseEvent",
     "CaseMember",
     "CaseNote",
+    "CasePerson",
     "CaseSequence",
     "CaseState",
     "ClosingReason",
@@ -34,11 +40,16 @@ __all__ = [
     "DeadlineRuleChange",
     "DirectoryEntry",
     "Disclosure",
+    "FamilyLink",
     "FormVersion",
     "Group",
+    "GroupMapping",
     "LaneGroup",
     "LegalException",
     "OutboxMail",
+    "Person",
+    "PersonAccessEntry",
+    "PersonSignal",
     "ProcessDraft",
     "ProcessVersion",
     "SafeContact",
@@ -46,6 +57,7 @@ __all__ = [
     "Task",
     "TaskDraft",
     "TaskSubmission",
+    "UnmappedGroupValue",
     "Timer",
     "User",
 ]

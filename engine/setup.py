@@ -9,7 +9,9 @@ def configure(settings: Settings) -> Settings:
     """Apply the settings that code without a Settings at hand reads: the calendar and mail."""
     from engine.deadlines.rules import configure_calendar
     from engine.notifications.context import configure as configure_mail
+    from engine.persons import configure as configure_persons
 
     configure_calendar(settings.extra_closed_days, settings.timezone)
     configure_mail(settings)
+    configure_persons(settings)  # the data key for CPR numbers
     return settings

@@ -47,6 +47,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Any:
     url = pgserver.create_database(server, name)
     port = free_port()
     env = {**os.environ, "CASEPATH_ENV": "production", "DATABASE_URL": url, "SECRET_KEY": uuid.uuid4().hex,
+           "CASEPATH_DATA_KEY": uuid.uuid4().hex,
            "CASEPATH_INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")), "SMTP_PORT": str(free_port()),
            "CASEPATH_TRUSTED_PROXIES": "1"}
     subprocess.run(_compose_command("migrate", port), env=env, check=True, capture_output=True, timeout=120)

@@ -49,6 +49,10 @@ class Case(Base):
     acute: Mapped[bool | None]
     next_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     search_text: Mapped[str | None] = mapped_column(Text)
+    # For management reports (engine/cases/referral.py): the start form's referral source (a list key)
+    # and when the referral came in; anonymous statistics, kept after erasure (migration 0019).
+    referral_source: Mapped[str | None] = mapped_column(String(32))
+    referred_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Optimistic lock: every save bumps it; a concurrent save of an older read fails.
     lock_version: Mapped[int] = mapped_column(default=1)
 

@@ -14,6 +14,7 @@ continues. The access log is kept for its own period and then deleted.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -53,6 +54,16 @@ class RetentionReport:
     cases: list[tuple[str, datetime]] = field(default_factory=list)  # (reference, closed_at)
     failed: list[str] = field(default_factory=list)  # references left for the next run
     access_log_rows: int = 0
+    # What the registered steps (EXTRA_STEPS) erased, by step: labels without personal data (pseudonyms).
+    erased: dict[str, list[str]] = field(default_factory=dict)
+
+
+# Erasure steps of packages built on cases (engine.persons registers "persons" when it is configured,
+# engine.setup), run after the cases in the same run, so that engine.cases never imports them. A step
+# takes (session, now, settings, dry_run), commits its own work, and returns what it erased (labels
+# without personal data) and how many of its access-log rows it deleted.
+RetentionStep = Callable[[Session, datetime, Settings, bool], tuple[list[str], int]]
+EXTRA_STEPS: dict[str, RetentionStep] = {}
 
 
 def expired_cases(session: Session, cutoff: datetime) -> list[tuple[UUID, str, datetime]]:
@@ -95,7 +106,8 @@ def _erase_content(session: Session, case: Case) -> None:
     if state is not None:
         state.state = scrub_state(state.state)
     session.execute(delete(SafeContact).where(SafeContact.case_id == case.id))
-    session.execute(update(Consent).where(Consent.case_id == case.id).values(scope="", purpose=""))
+    session.execute(update(Consent).where(Consent.case_id == case.id)
+                    .values(scope="", purpose="", giver_name="", giver_capacity=""))
     session.execute(update(Disclosure).where(Disclosure.case_id == case.id)
                     .values(summary="", purpose="", justification="", recipient_name=""))
     session.execute(update(BreakGlass).where(BreakGlass.case_id == case.id).values(reason=""))
@@ -170,6 +182,9 @@ def run_retention(session: Session, settings: Settings, clock: Clock = system_cl
     purge_ended_drafts(session, dry_run)  # unsent form drafts of ended tasks (erased cases' too)
     report.access_log_rows = purge_access_log(
         session, now - timedelta(days=settings.access_log_retention_days), dry_run)
+    for name, step in EXTRA_STEPS.items():
+        report.erased[name], log_rows = step(session, now, settings, dry_run)
+        report.access_log_rows += log_rows
     if report.cases or report.access_log_rows:
         log.info("retention at %s: %d cases %s, %d access-log entries %s", now.isoformat(), len(report.cases),
                  "due" if dry_run else "erased", report.access_log_rows, "due" if dry_run else "deleted")

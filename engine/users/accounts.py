@@ -18,11 +18,12 @@ from engine.cases import events
 from engine.clock import Clock, system_clock
 from engine.errors import InvalidInput, NotFound
 from engine.tasks.models import READY, Task
+from engine.users import passwords
 from engine.users.models import ApiToken, Group, User, user_groups
 from engine.users.names import GROUP_KEY_PATTERN as GROUP_KEY_PATTERN  # re-exported: the API and pages use it
 from engine.users.names import check_group_keys
 from engine.users.permissions import ADMIN_GROUP, require_admin
-from engine.users.service import PREFIX_LENGTH, end_sessions, get_or_create_group, hash_token
+from engine.users.service import PREFIX_LENGTH, create_user, end_sessions, get_or_create_group, hash_token
 
 
 class LastAdministrator(InvalidInput):
@@ -41,6 +42,19 @@ def list_users(session: Session, actor: User | None = None) -> list[User]:
     """Every user, by username."""
     require_admin(actor, "administer accounts")
     return list(session.scalars(select(User).order_by(User.username)))
+
+
+def create_account(
+    session: Session, username: str, email: str, groups: Sequence[str], actor: User | None
+) -> tuple[User, str]:
+    """Create a user (administrators) with a generated one-time password; commit. Returns the user
+    and the password, to be shown once: the user must choose their own at first sign-in."""
+    require_admin(actor, "administer accounts")
+    password = passwords.generate()
+    while username.strip().casefold() in password.casefold():  # the rule refuses a password holding the name
+        password = passwords.generate()
+    user = create_user(session, username, email, list(groups), password, must_change_password=True)
+    return user, password
 
 
 def list_groups(session: Session) -> list[Group]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Uuid, false, text
+from sqlalchemy import Column, ForeignKey, Index, String, Table, UniqueConstraint, Uuid, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UtcDateTime, utcnow
@@ -32,6 +32,7 @@ class User(Base):
     """A person (or an integration) using casepath."""
 
     __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("external_issuer", "external_subject", name="uq_users_external_identity"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -48,6 +49,13 @@ class User(Base):
     # Web sessions carry the epoch they began in; raising it (sign-out, a new password, deactivation,
     # all tokens revoked) ends every session issued before, also copies of the cookie (webui/ui/sessions.py).
     session_epoch: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    # Set for users who sign in with the identity provider (engine/users/oidc_signin.py): the provider's
+    # issuer and its stable subject identifier; both None for local users.
+    external_issuer: Mapped[str | None] = mapped_column(String(255))
+    external_subject: Mapped[str | None] = mapped_column(String(255))
+    # A one-time password from an administrator (/admin/brugere): the user must choose their own
+    # before anything else (webui/ui/first_password.py); set_password clears it.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     groups: Mapped[list[Group]] = relationship(secondary=user_groups, lazy="selectin")
 
@@ -55,6 +63,11 @@ class User(Base):
     def display_name(self) -> str:
         """The person's name, or the user name when none is recorded."""
         return self.full_name or self.username
+
+    @property
+    def from_provider(self) -> bool:
+        """True for users who sign in with the identity provider (their groups follow its claim)."""
+        return self.external_subject is not None
 
     @property
     def group_keys(self) -> frozenset[str]:

@@ -41,12 +41,14 @@ def get_or_create_group(session: Session, key: str) -> Group:
 
 
 def create_user(
-    session: Session, username: str, email: str, groups: list[str], password: str | None = None
+    session: Session, username: str, email: str, groups: list[str], password: str | None = None,
+    *, must_change_password: bool = False,
 ) -> User:
     """Create a user in `groups` (created on first use) and commit.
 
     The user name and the group keys follow engine.users.names, the password the rule of
-    engine.users.passwords; without a password the user cannot sign in until one is set.
+    engine.users.passwords; without a password the user cannot sign in until one is set. With
+    `must_change_password` the password is a one-time one: the user must choose their own first.
     """
     username = username.strip()
     names.check_username(username)
@@ -57,7 +59,7 @@ def create_user(
         passwords.check_password(password, username)
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise InvalidInput(f"user {username!r} already exists")
-    user = User(username=username, email=email.strip())
+    user = User(username=username, email=email.strip(), must_change_password=must_change_password)
     if password:
         user.password_hash = _hasher.hash(password)
     user.groups = [get_or_create_group(session, key) for key in dict.fromkeys(groups)]
@@ -79,6 +81,7 @@ def set_password(session: Session, username: str, password: str) -> User:
     user = get_user(session, username)
     passwords.check_password(password, user.username)
     user.password_hash = _hasher.hash(password)
+    user.must_change_password = False  # a one-time password is used up
     end_sessions(user)  # whoever knew the old password and signed in with it is out
     session.commit()
     return user

@@ -58,7 +58,7 @@ def assessed_case(session: Session, reception: User, lead: User, owner: User):
     ready = tasks.complete(session, assess.id, dict(ASSESSMENT), reception, clock)
     distribute = next(t for t in ready if t.bpmn_id == "Task_fordel_sag")
     tasks.claim(session, distribute.id, lead, later)
-    tasks.complete(session, distribute.id, {"assigned_caseworker": owner.username,
+    tasks.complete(session, distribute.id, {"assigned_caseworker": owner.username, "conflict_of_interest": "none",
                                             "expertise_needed": ["negative_social_control"]}, lead, later)
     return opened.case
 

@@ -47,6 +47,27 @@ MATRIX = {
     ("POST", "/cases/{case}/attachments"): (201, 201, 403, 403, 403, 201, 404, 403, 404),
     ("GET", "/cases/{case}/attachments/{attachment}"): (200, 200, 200, 403, 403, 200, 404, 403, 404),
     ("GET", "/cases/{case}/export.pdf"): (200, 200, 200, 403, 403, 200, 404, 403, 404),
+    # Acute danger and a new risk assessment: whoever may read the content may start them; the matrix's
+    # diagram has no such event subprocess, so those who pass the rule get 409 (tests/scenarios/test_danger.py).
+    ("POST", "/cases/{case}/acute"): (409, 409, 409, 403, 403, 409, 404, 403, 404),
+    ("POST", "/cases/{case}/risk-assessment"): (409, 409, 409, 403, 403, 409, 404, 403, 404),
+    ("POST", "/cases/{case}/move"): (409, 409, 409, 403, 403, 409, 404, 403, 404),
+    # Persons, through the cases they are on (docs/access.md, "Persons"): a candidate sees whom a waiting
+    # task is about (CPR masked), case work changes them, the insight log is the administrators'.
+    ("GET", "/persons/{person}"): (200, 200, 200, 200, 403, 200, 404, 403, 404),
+    ("PATCH", "/persons/{person}"): (200, 200, 403, 403, 403, 200, 404, 403, 404),
+    ("GET", "/persons/{person}/access-log"): (403, 403, 403, 403, 403, 403, 403, 200, 403),
+    ("GET", "/cases/{case}/persons"): (200, 200, 200, 403, 403, 200, 404, 403, 404),
+    ("PATCH", "/cases/{case}/persons/{person}"): (200, 200, 403, 403, 403, 200, 404, 403, 404),
+    # Signals between units and family links (issue 13): the content to read them, case work to open a
+    # signal or link a case (the fixed id is no signal or link of the case: 404 once the rule lets one in).
+    ("GET", "/cases/{case}/signals"): (200, 200, 200, 403, 403, 200, 404, 403, 404),
+    ("POST", "/cases/{case}/signals/00000000-0000-4000-8000-000000000000/open"):
+        (404, 404, 403, 403, 403, 404, 404, 403, 404),
+    ("GET", "/cases/{case}/family"): (200, 200, 200, 403, 403, 200, 404, 403, 404),
+    ("POST", "/cases/{case}/family"): (422, 422, 403, 403, 403, 422, 404, 403, 404),
+    ("DELETE", "/cases/{case}/family/00000000-0000-4000-8000-000000000000"):
+        (404, 404, 403, 403, 403, 404, 404, 403, 404),
 }
 
 
@@ -68,9 +89,13 @@ def world(client, make_account):
     for who, role in (("member", "caseworker"), ("knowledge", "knowledge_person")):
         assert client.post(f"{path}/members", json={"username": f"m-{who}", "role": role},
                            headers=lead.headers).status_code == 201
+    person = client.post("/api/v1/persons", json={"name": "Aisha"}, headers=users["owner"].headers).get_json()["id"]
+    assert client.post(f"{path}/persons", json={"person_id": person, "role": "subject"},
+                       headers=users["owner"].headers).status_code == 201
     attachment = client.post(f"{path}/attachments", data={"file": (io.BytesIO(PDF), "a.pdf")},
                              headers=users["owner"].headers, content_type="multipart/form-data").get_json()["id"]
-    return users, {"case": case["id"], "held": held, "waiting": waiting, "completed": intake, "attachment": attachment}
+    return users, {"case": case["id"], "held": held, "waiting": waiting, "completed": intake, "attachment": attachment,
+                   "person": person}
 
 
 def _diagram() -> bytes:
@@ -97,6 +122,12 @@ def _body(method: str, route: str) -> dict | None:
         return {"username": "m-member", "role": "caseworker"}
     if route.endswith("/notes"):
         return {"text": "Et notat"}
+    if route.endswith(("/acute", "/risk-assessment", "/move")):
+        return {"reason": "Trusler mod den unge i dag"}
+    if route.startswith("/cases/{case}/persons/") and method == "PATCH":
+        return {"threat": False}
+    if route.startswith("/persons/") and method == "PATCH":
+        return {"preferred_language": "dansk"}
     return None
 
 

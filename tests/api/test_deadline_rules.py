@@ -55,11 +55,13 @@ def test_admin_changes_rule_recorded_and_only_new_timers_affected(client, make_a
         response = client.patch("/api/v1/deadline-rules/receipt_6_workdays", json=bad, headers=admin.headers)
         assert response.status_code == 422, bad
         assert error_of(response)["details"]
-    changed = client.patch("/api/v1/deadline-rules/receipt_6_workdays", json={"amount": 10}, headers=admin.headers)
-    assert changed.status_code == 200 and changed.get_json()["amount"] == 10
+    # A statutory rule can be shortened (never stretched: tests/api/test_rule_guards.py), with a reason.
+    changed = client.patch("/api/v1/deadline-rules/receipt_6_workdays", json={"amount": 4, "reason": "Hurtigere svar"},
+                           headers=admin.headers)
+    assert changed.status_code == 200 and changed.get_json()["amount"] == 4
     assert changed.get_json()["updated_by"] == admin.user.username
     changes = client.get("/api/v1/deadline-rules/receipt_6_workdays/changes", headers=admin.headers).get_json()
-    assert [(c["before"]["amount"], c["after"]["amount"]) for c in changes["changes"]] == [(6, 10)]
+    assert [(c["before"]["amount"], c["after"]["amount"]) for c in changes["changes"]] == [(6, 4)]
     second = client.post("/api/v1/cases", json={"process_key": "both", "data": received}, headers=admin.headers)
 
     def rule_due(case_id: str) -> datetime:
@@ -69,16 +71,16 @@ def test_admin_changes_rule_recorded_and_only_new_timers_affected(client, make_a
             ).one()
 
     assert rule_due(first.get_json()["id"]) == datetime.fromisoformat("2026-12-02T00:00:00+01:00")
-    assert rule_due(second.get_json()["id"]) == datetime.fromisoformat("2026-12-08T00:00:00+01:00")
+    assert rule_due(second.get_json()["id"]) == datetime.fromisoformat("2026-11-28T00:00:00+01:00")
     # Loaded and run by the worker after the change, the first case still counts 6 working days.
     from engine.deadlines.worker import sweep
 
     connection = client.application.extensions["casepath.test_connection"]
-    at = datetime.fromisoformat("2026-12-02T00:00:05+01:00")
+    at = datetime.fromisoformat("2026-11-28T00:00:05+01:00")
     sweep(lambda: bound_session(connection), clock=lambda: at)
     with bound_session(connection) as session:
         states = dict(session.execute(select(Timer.case_id, Timer.state).where(Timer.bpmn_id == "rule")).all())
-    assert states == {uuid.UUID(first.get_json()["id"]): "fired", uuid.UUID(second.get_json()["id"]): "waiting"}
+    assert states == {uuid.UUID(first.get_json()["id"]): "waiting", uuid.UUID(second.get_json()["id"]): "fired"}
 
 
 def test_tasks_show_due_at_risk_and_overdue(client, make_account):

@@ -73,7 +73,8 @@ def test_tokens_expire_and_show_their_last_use(env):  # noqa: F811
 
 
 def test_production_refuses_test_switches_and_short_keys(tmp_path):
-    base = {**os.environ, "CASEPATH_ENV": "production", "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"}
+    base = {**os.environ, "CASEPATH_ENV": "production", "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}",
+            "CASEPATH_DATA_KEY": "d" * 32}
     testing = cp({**base, "SECRET_KEY": "k" * 32, "CASEPATH_TESTING": "1"}, "db", "upgrade", check=False)
     assert testing.returncode == 1 and "CASEPATH_TESTING=1 is for tests only" in testing.stderr
     short = cp({**base, "SECRET_KEY": "too-short", "CASEPATH_TESTING": "0"}, "db", "upgrade", check=False)

@@ -18,7 +18,7 @@ PUBLIC_FALLBACK = "casepath-development-only-not-secret"
 
 
 def production_env(**extra: str) -> dict[str, str]:
-    return {"CASEPATH_ENV": "production", "DATABASE_URL": "sqlite://", **extra}
+    return {"CASEPATH_ENV": "production", "DATABASE_URL": "sqlite://", "CASEPATH_DATA_KEY": "d" * 32, **extra}
 
 
 @pytest.mark.parametrize("env, message", [
@@ -58,7 +58,7 @@ def forged_cookie(user_id: str) -> str:
 
 def test_a_cookie_forged_with_the_public_key_reaches_nothing_in_production(settings, connection, db_session):
     admin = make_user(db_session, "admin1", "admin")
-    production = create_app(replace(settings, env="production", testing=False, secret_key=KEY))
+    production = create_app(replace(settings, env="production", testing=False, secret_key=KEY, data_key="d" * 32))
     production.extensions["casepath.sessions"] = lambda: bound_session(connection)
     client = production.test_client()
     client.set_cookie("casepath_session", forged_cookie(str(admin.id)))

@@ -63,6 +63,9 @@ MATRIX = {
     ("POST", "/sager/{case}/bilag"): (302, 302, 403, 403, 403, 302, 404, 403, 404),
     ("GET", "/sager/{case}/bilag/{attachment}"): (200, 200, 200, 403, 403, 200, 404, 403, 404),
     ("GET", "/sager/{case}/eksport.pdf"): (200, 200, 200, 403, 403, 200, 404, 403, 404),
+    # Persons and family links on the case page (issue 13): case work (no case has reference "x": 422).
+    ("POST", "/sager/{case}/personer"): (302, 302, 403, 403, 403, 302, 404, 403, 404),
+    ("POST", "/sager/{case}/familie"): (422, 422, 403, 403, 403, 422, 404, 403, 404),
 }
 BODIES = {
     "/sager/{case}/samtykker": CONSENT,
@@ -73,6 +76,8 @@ BODIES = {
     "/opgaver/{held}/samtykke": {f"samtykke_{key}": value for key, value in CONSENT.items()},
     "/sager/{case}/notater": {"note_text": "Et notat"},
     "/sager/{case}/bilag": lambda: {"file": (io.BytesIO(PDF), "a.pdf")},  # a fresh file for each post
+    "/sager/{case}/personer": {"person_name": "Sara", "person_role": "involved", "person_relation": "sibling"},
+    "/sager/{case}/familie": {"reference": "x"},
 }
 
 

@@ -52,7 +52,7 @@ def test_login_sets_a_hardened_session_cookie_and_logout_needs_post(client, rece
 def test_production_cookies_are_secure(settings):
     from dataclasses import replace
 
-    production = replace(settings, env="production", testing=False, secret_key="x" * 32)
+    production = replace(settings, env="production", testing=False, secret_key="x" * 32, data_key="d" * 32)
     app = create_app(production)
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"

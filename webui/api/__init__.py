@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
         accounts,
         admin,
         break_glass,
+        case_actions,
         case_list,
         cases,
         closing,
@@ -22,13 +23,19 @@ def init_app(app: Flask) -> None:
         directory,
         drafts,
         errors,
+        group_mappings,
+        input_guard,
         me,
         openapi,
         ownership,
+        person_links,
+        persons,
         process_models,
         record,
+        reports,
         tasks,
     )
 
+    input_guard.init_app(app)  # before any route: it bounds the `int` converter
     app.register_blueprint(bp)
     errors.register(app)

@@ -13,15 +13,28 @@ from flask.typing import ResponseReturnValue
 from webui.api import bp
 from webui.api.accounts import AccountSchema, AccountUpdateSchema, TokenSchema
 from webui.api.admin import OutboxItemSchema
+from webui.api.case_actions_schemas import OPERATIONS as CASE_ACTION_OPERATIONS
+from webui.api.case_actions_schemas import SCHEMAS as CASE_ACTION_SCHEMAS
 from webui.api.case_list_schemas import CaseListSchema
 from webui.api.closing_schemas import CloseCaseSchema, ClosingReasonSchema, ReopenCaseSchema
 from webui.api.consents import ConsentSchema, DisclosureSchema, LegalExceptionSchema, SafeContactSchema
 from webui.api.deadlines import DeadlineRuleSchema, DeadlineRuleUpdateSchema
 from webui.api.digest import DigestSchema
 from webui.api.directory import DirectoryEntrySchema
+from webui.api.group_mapping_schemas import OPERATIONS as GROUP_MAPPING_OPERATIONS
+from webui.api.group_mapping_schemas import SCHEMAS as GROUP_MAPPING_SCHEMAS
 from webui.api.me import MeSchema, MeUpdateSchema
+from webui.api.openapi_answers import ANSWERS, document_answers
+from webui.api.openapi_answers import COMPONENTS as ANSWER_COMPONENTS
 from webui.api.ownership_schemas import MemberCreateSchema, OwnerSchema
+from webui.api.person_links_schemas import ANSWERS as PERSON_LINK_ANSWERS
+from webui.api.person_links_schemas import OPERATIONS as PERSON_LINK_OPERATIONS
+from webui.api.person_links_schemas import SCHEMAS as PERSON_LINK_SCHEMAS
+from webui.api.persons_schemas import ANSWERS as PERSON_ANSWERS
+from webui.api.persons_schemas import OPERATIONS as PERSON_OPERATIONS
+from webui.api.persons_schemas import SCHEMAS as PERSON_SCHEMAS
 from webui.api.process_models import MigrationRequestSchema, MigrationResultSchema, ValidationResultSchema
+from webui.api.reports_schemas import DeadlineReportSchema, FlowReportSchema, WorkloadReportSchema
 from webui.api.schemas import (
     AssignSchema,
     CaseCreateSchema,
@@ -34,6 +47,8 @@ from webui.api.schemas import (
     TaskSchema,
 )
 
+ANSWERS.update(PERSON_ANSWERS)  # the person register's success answers (201, 204, envelopes)
+ANSWERS.update(PERSON_LINK_ANSWERS)  # signals between units and family links (webui.api.person_links)
 ERRORS = {
     "401": "No valid bearer token",
     "403": "The user's groups do not allow this",
@@ -47,6 +62,19 @@ CASE_ID = [{"name": "case_id", "in": "path", "required": True, "schema": {"type"
 USER_ID = [{"name": "user_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}]
 VERSION_PATH = [{"name": "key", "in": "path", "required": True, "schema": {"type": "string"}},
                 {"name": "version", "in": "path", "required": True, "schema": {"type": "integer"}}]
+
+REPORT_QUERY = [{"name": n, "in": "query", "schema": {"type": "string"}}
+                for n in ("from", "to", "process_key", "group", "format")]
+REPORTS = [
+    ("deadlines", "Deadline compliance per statutory rule and month: deadlines (task due dates) that fell in the "
+     "period met on time, late, missed (still open past due) and open, the share met, median and 90th percentile "
+     "of the time used in the rule's unit", "DeadlineReport"),
+    ("flow", "The flow of cases: new cases per ISO week by referral source, open cases by the task they wait at, "
+     "days from referral to assignment, first conversation, security consultant and first measure, closing "
+     "reasons", "FlowReport"),
+    ("workload", "Workload now: open cases, open and overdue tasks per owner and per group; for team leads the "
+     "overdue tasks with their case, listed through the access rule", "WorkloadReport"),
+]
 
 # (path, method, summary, request schema, response schema, parameters, error codes)
 OPERATIONS: list[tuple[str, str, str, str | None, str | None, list[dict[str, Any]], tuple[str, ...]]] = [
@@ -111,7 +139,8 @@ OPERATIONS: list[tuple[str, str, str, str | None, str | None, list[dict[str, Any
                           for n in ("state", "page", "per_page")], ("401", "403", "422")),
     ("/deadline-rules", "get", "Deadline rules (statutory deadlines as data)", None, "DeadlineRule", [], ("401",)),
     ("/deadline-rules/{key}", "get", "One deadline rule", None, "DeadlineRule", RULE_KEY, ("401", "404")),
-    ("/deadline-rules/{key}", "patch", "Change a rule (administrators); affects timers created afterwards",
+    ("/deadline-rules/{key}", "patch", "Change a rule (administrators, with a `reason`); affects timers created "
+     "afterwards. A statutory rule keeps its `locked_unit` and stays within `min_amount`-`max_amount`",
      "DeadlineRuleUpdate", "DeadlineRule", RULE_KEY, ("401", "403", "404", "422")),
     ("/deadline-rules/{key}/due", "get", "When the rule's deadline runs out counted from `from` (ISO 8601 with offset)",
      None, None, RULE_KEY + [{"name": "from", "in": "query", "required": True, "schema": {"type": "string"}}],
@@ -203,7 +232,16 @@ OPERATIONS: list[tuple[str, str, str, str | None, str | None, list[dict[str, Any
     ("/cases/search", "post", "The case list of GET /cases with its parameters in a JSON body, so the search term "
      "stays out of URLs and server logs; a free-text match in a case's content is logged (`search_case`)",
      None, "CaseList", [], ("401", "422")),
+    *[(f"/reports/{kind}", "get", f"{summary} (team leads and administrators; 403 before any parameter is "
+       "checked). A period of Danish dates `from`/`to` (default: the last twelve months, at most three years), "
+       "`process_key`, `group` (a candidate group), `format=csv` for a semicolon-separated download. Counts under "
+       "`CASEPATH_REPORT_MIN_CELL` (default 5) are the string \"<5\"; figures computed from them are null",
+       None, schema, REPORT_QUERY, ("401", "403", "422")) for kind, summary, schema in REPORTS],
 ]
+
+OPERATIONS.extend(GROUP_MAPPING_OPERATIONS)  # the identity provider's group mapping (administrators)
+OPERATIONS.extend(PERSON_OPERATIONS)  # the person register (webui.api.persons)
+OPERATIONS.extend(PERSON_LINK_OPERATIONS)  # signals and family links (webui.api.person_links)
 
 
 @cache
@@ -229,6 +267,17 @@ def build_spec() -> dict[str, Any]:
                          "MemberCreate": MemberCreateSchema, "Digest": DigestSchema}.items():
         spec.components.schema(name, schema=schema)
     spec.components.schema("CaseList", schema=CaseListSchema)
+    for name, schema in PERSON_SCHEMAS.items():
+        spec.components.schema(name, schema=schema)
+    for name, schema in PERSON_LINK_SCHEMAS.items():
+        spec.components.schema(name, schema=schema)
+    for name, schema in CASE_ACTION_SCHEMAS.items():
+        spec.components.schema(name, schema=schema)
+    for name, schema in GROUP_MAPPING_SCHEMAS.items():
+        spec.components.schema(name, schema=schema)
+    for name, schema in {"DeadlineReport": DeadlineReportSchema, "FlowReport": FlowReportSchema,
+                         "WorkloadReport": WorkloadReportSchema}.items():
+        spec.components.schema(name, schema=schema)
     for name, schema in {"ProcessValidation": ValidationResultSchema, "MigrationRequest": MigrationRequestSchema,
                          "MigrationResult": MigrationResultSchema}.items():
         spec.components.schema(name, schema=schema)
@@ -238,18 +287,22 @@ def build_spec() -> dict[str, Any]:
         "LegalException": LegalExceptionSchema,
     }.items():
         spec.components.schema(name, schema=schema)
+    for name, schema in ANSWER_COMPONENTS.items():
+        spec.components.schema(name, schema=schema)
     paths: dict[str, dict[str, Any]] = {}
-    for path, method, summary, request_schema, response_schema, params, errors in OPERATIONS:
+    for path, method, summary, request_schema, response_schema, params, errors in OPERATIONS + CASE_ACTION_OPERATIONS:
         operation: dict[str, Any] = {"summary": summary, "security": [{"bearer": []}], "parameters": params}
         if request_schema:
             operation["requestBody"] = {"content": {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{request_schema}"}}}}
         body = {"$ref": f"#/components/schemas/{response_schema}"} if response_schema else {"type": "object"}
         responses: dict[str, Any] = {"200": {"description": "OK", "content": {"application/json": {"schema": body}}}}
+        if path.startswith("/reports/"):  # format=csv
+            responses["200"]["content"]["text/csv"] = {"schema": {"type": "string"}}
         for code in errors:
             responses[code] = {"description": ERRORS[code], "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Error"}}}}
-        operation["responses"] = responses
+        operation["responses"] = document_answers(path, method, responses)
         paths.setdefault(path, {})[method] = operation
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)

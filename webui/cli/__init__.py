@@ -22,6 +22,7 @@ from engine.users import service as users
 from webui.cli.accounts import tokens_group, users_group
 from webui.cli.base import load_settings, open_session
 from webui.cli.demo_support import development_mail_folder, ensure_port_free
+from webui.cli.persons import persons_group
 from webui.cli.retention import retention_command
 
 DEMO_USERS = [
@@ -214,3 +215,4 @@ def demo(host: str, port: int, no_run: bool) -> None:
 main.add_command(users_group)
 main.add_command(tokens_group)
 main.add_command(retention_command)
+main.add_command(persons_group)

@@ -33,6 +33,8 @@ def retention_command(dry_run: bool, now_text: str | None) -> None:
     verb = "would erase" if dry_run else "erased"
     for reference, closed_at in report.cases:
         click.echo(f"{verb} {reference} (closed {closed_at.astimezone(zone).date().isoformat()})")
+    if persons := report.erased.get("persons"):
+        click.echo(f"{verb} {len(persons)} persons in no case")
     for reference in report.failed:
         click.echo(f"could not erase {reference}; the next run tries again", err=True)
     click.echo(f"{verb} {len(report.cases)} cases; {'would delete' if dry_run else 'deleted'} "

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -127,6 +127,8 @@ def login() -> ResponseReturnValue:
         return redirect(url_for("inbox.index"))
     if request.method == "GET":
         return render_login()
+    if not current_app.config["CASEPATH"].local_login:  # CASEPATH_LOCAL_LOGIN=false: the provider only
+        return render_login(_("Log ind med adgangskode er slået fra. Brug organisationens konto."), 403)
     db, now, user_key, address_key = get_session(), clock.now(), login_key(), ip_key()
     if throttle.blocked(db, user_key, address_key, now):
         return render_login(_("For mange loginforsøg. Vent et minut, og prøv igen."), 429)
@@ -150,12 +152,15 @@ def login() -> ResponseReturnValue:
 @login_required
 def logout() -> ResponseReturnValue:
     """End the session, and every other session of the user: a copy of the cookie stops working too."""
+    from webui.ui import oidc  # it imports this module
+
     end_sessions(me())
     get_session().commit()
+    via_provider = bool(session.get(oidc.VIA_PROVIDER))
     logout_user()
     session.clear()
     flash(_("Du er logget ud."), "info")
-    return redirect(url_for("auth.login"))
+    return oidc.provider_logout(via_provider) or redirect(url_for("auth.login"))
 
 
 def configure(app: Flask) -> None:

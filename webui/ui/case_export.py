@@ -26,6 +26,7 @@ from engine.users.models import User
 from webui.clock import now
 from webui.database import get_session
 from webui.ui.queries import case_deadlines, case_tasks
+from webui.ui.recipient_picker import person_labels
 from webui.ui.record_context import answers_of, consent_labels, file_info
 
 
@@ -40,7 +41,8 @@ def export_context(session: Session, case_id: UUID, user: User) -> dict[str, Any
         "members": [(member, person) for member, person in case_members(session, case_id)],
         "deadlines": case_deadlines(session, case_tasks(session, case_id), case_id, moment),
         "rules": {rule.key: rule for rule in list_rules(session)},
-        "record_items": record.items, "record_answers": answers_of(record.items, consent_labels(record.items)),
+        "record_items": record.items, "record_answers": answers_of(
+            record.items, consent_labels(record.items), person_labels(session, case_id)),
         "record_corrections": corrections(record.items),
         "record_notes": {i.row.id: i.row for i in record.items if i.kind == NOTE}, "file_info": file_info,
     }

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from engine.cases.search import CPR, NO_OWNER, TEXT_MAX, CaseQuery
 from engine.cases.summary import RISK_LEVELS
+from webui.api.input_guard import MAX_INSTANT, MIN_INSTANT
 
 PER_PAGE = 25
 SCOPES = {"mine": "mine", "teamet": "team", "alle": "all"}
@@ -76,9 +77,13 @@ def _checks(v: dict[str, str]) -> list[tuple[str, bool, str]]:
 def _dates(v: dict[str, str], problems: dict[str, str]) -> None:
     for key in ("fra", "til"):
         try:
-            _date(v[key])
+            day = _date(v[key])
         except ValueError:
             problems[key] = _("Skriv datoen som ÅÅÅÅ-MM-DD.")
+        else:  # a day the search can turn into an instant (webui.api.input_guard's range)
+            if day and not MIN_INSTANT.year <= day.year <= MAX_INSTANT.year:
+                problems[key] = _("Skriv en dato mellem %(first)d og %(last)d.", first=MIN_INSTANT.year,
+                                  last=MAX_INSTANT.year)
     if not problems.keys() & {"fra", "til"} and v["fra"] and v["til"] and v["til"] < v["fra"]:
         problems["til"] = _("Til-datoen må ikke ligge før fra-datoen.")
 

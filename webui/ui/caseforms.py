@@ -10,12 +10,12 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from engine.consent.models import RECIPIENT_KINDS as CONSENT_RECIPIENT_KINDS
 from webui.ui.filters import GIVER_NAMES, RECIPIENT_NAMES
 
 CHILD_PROCESS = "underretning_boern"
 ADULT_PROCESS = "henvendelse_voksen"
-RECIPIENT_KINDS = ("police", "security_consultant", "shelter", "other_department", "school", "day_care", "doctor",
-                   "red", "viso", "interpreter", "other_municipality", "other")
+RECIPIENT_KINDS = CONSENT_RECIPIENT_KINDS
 
 
 def _options(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
@@ -67,7 +67,13 @@ def consent_schema() -> dict[str, Any]:
     """The form for recording a consent to share information."""
     return {"type": "default", "id": "consent", "components": [
         {"type": "radio", "key": "given_by", "label": _("Samtykket er givet af"), "validate": {"required": True},
-         "values": _options([(k, str(v)) for k, v in GIVER_NAMES.items()])},
+         "values": _options([(k, str(v)) for k, v in GIVER_NAMES.items()]),
+         "description": _("Er forældremyndighedsindehaveren den, der kontrollerer, kan samtykket komme fra en "
+                          "anden, fx den unge selv. Angiv da hvem og i hvilken egenskab.")},
+        {"type": "textfield", "key": "giver_name", "label": _("Hvem gav samtykket (hvis en anden person)"),
+         "validate": {"maxLength": 255}},
+        {"type": "textfield", "key": "giver_capacity", "label": _("I hvilken egenskab"),
+         "description": _("Fx »den unge selv, 16 år« eller »den anden forælder«."), "validate": {"maxLength": 255}},
         {"type": "select", "key": "recipient_kind", "label": _("Oplysningerne må gives til"),
          "validate": {"required": True},
          "values": _options([(k, str(RECIPIENT_NAMES[k])) for k in RECIPIENT_KINDS])},

@@ -38,6 +38,7 @@ from webui.clock import now, service_clock
 from webui.database import get_session
 from webui.ui import errors, integrations
 from webui.ui.auth import me
+from webui.ui.case_persons import persons_panel
 from webui.ui.caseforms import consent_schema, safe_contact_schema, safe_contact_values
 from webui.ui.downloads import diagram_response
 from webui.ui.formdata import coerce, raw_values
@@ -126,6 +127,7 @@ def render_case(case_id: UUID, *, consent: Rejected | None = None, contact: Reje
     if access.content:
         context.update(_content(session, case, access, tasks, safe, consent, contact, owner, member))
         context.update(record_context(session, case, record))  # "Sagens akter" (webui.ui.case_record)
+        context.update(persons_panel(session, case, access))  # persons, signals, family (webui.ui.case_persons)
         page = render_template("case.html", **context)
     else:
         if access.digest:  # a knowledge person: the anonymised digest, never the record
@@ -225,6 +227,7 @@ def add_consent(case_id: UUID) -> ResponseReturnValue:
             moment = data.pop("given_at", None)
             consent_service.record_consent(
                 get_session(), case_id, me(), given_by=data.get("given_by") or "",
+                giver_name=data.get("giver_name") or "", giver_capacity=data.get("giver_capacity") or "",
                 recipient_kind=data.get("recipient_kind") or "", scope=data.get("scope") or "",
                 purpose=data.get("purpose") or "", given_at=_instant(moment), clock=service_clock())
             flash(_("Samtykket er registreret."), "success")

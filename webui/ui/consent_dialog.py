@@ -126,6 +126,7 @@ def register(task_id: UUID) -> dict[str, Any]:
     try:
         consent = consent_service.record_consent(
             session, task.case_id, user, given_by=values.get("given_by") or "",
+            giver_name=values.get("giver_name") or "", giver_capacity=values.get("giver_capacity") or "",
             recipient_kind=values.get("recipient_kind") or "", scope=values.get("scope") or "",
             purpose=values.get("purpose") or "", given_at=_instant(values.get("given_at")), clock=service_clock())
     except InvalidInput as exc:

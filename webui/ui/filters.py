@@ -23,9 +23,11 @@ RECIPIENT_NAMES = {
     "other_department": _l("Anden afdeling"), "school": _l("Skole"), "day_care": _l("Dagtilbud"),
     "doctor": _l("Læge"), "red": _l("RED Rådgivning / Etnisk Ung"), "viso": _l("VISO"), "interpreter": _l("Tolk"),
     "other_municipality": _l("Anden kommune"), "other": _l("Anden modtager"),
+    "immigration_service": _l("Udlændingestyrelsen"), "psychologist": _l("Psykolog"),
     "siri_travelling_team": _l("SIRI's rejsehold"),
 }
-GIVER_NAMES = {"citizen": _l("Borgeren"), "guardian": _l("Forældremyndighedsindehaveren")}
+GIVER_NAMES = {"citizen": _l("Borgeren"), "guardian": _l("Forældremyndighedsindehaveren"),
+               "other": _l("En anden person (fx den unge selv)")}
 DEADLINE_STATES = {"met": _l("Overholdt"), "open": _l("Åben"), "missed": _l("Overskredet"), "passed": _l("Udløbet")}
 CASE_STATES = {"open": _l("Åben"), "closed": _l("Afsluttet")}
 RISK_NAMES = {"low": _l("Lav"), "medium": _l("Middel"), "high": _l("Høj")}

@@ -188,7 +188,8 @@ def _single(component: Mapping[str, Any], ctx: _Context) -> Markup:
     if kind in ("textfield", "textarea"):
         attrs.update(minlength=rules.get("minLength"), maxlength=rules.get("maxLength"))
         if kind == "textfield":
-            attrs["pattern"] = rules.get("pattern")
+            # No HTML `pattern`: the browser would run the form's pattern with its own backtracking
+            # engine and other rules; the server checks it with the safe engine and says what is wrong.
             control = Markup('<input type="text"{} value="{}">').format(_attrs(attrs), _text(value))
         else:
             control = Markup('<textarea rows="5"{}>{}</textarea>').format(_attrs(attrs), _text(value))
@@ -205,9 +206,11 @@ def _single(component: Mapping[str, Any], ctx: _Context) -> Markup:
 def _select(component: Mapping[str, Any], attrs: dict[str, Any], value: Any) -> Markup:
     options = [Markup('<option value="">{}</option>').format(_("Vælg …"))]
     for option in component.get("values") or []:
-        option_value = str(option.get("value", ""))
+        option_value, disabled = str(option.get("value", "")), option.get("disabled") is True
+        # A disabled choice (a threat as recipient) is shown, never selected, not even when sent back.
         options.append(Markup('<option value="{}"{}>{}</option>').format(
-            option_value, _attrs({"selected": option_value == _text(value)}), option.get("label") or option_value))
+            option_value, _attrs({"selected": option_value == _text(value) and not disabled, "disabled": disabled}),
+            option.get("label") or option_value))
     return Markup("<select{}>{}</select>").format(_attrs(attrs), Markup("").join(options))
 
 

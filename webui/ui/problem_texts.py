@@ -36,6 +36,9 @@ TRANSLATIONS: list[Translation] = [
      lambda m: _("kan ikke nås: ingen pil fører hertil")),
     (re.compile(r"^has no outgoing sequence flow$"),
      lambda m: _("ingen pil fører videre herfra")),
+    (re.compile(r"^every outgoing flow of this gateway has a condition and none is the default flow: .*$"),
+     lambda m: _("alle pile ud af gatewayen har en betingelse, og ingen er standardpil: passer ingen betingelse, "
+                 "går sagen i stå; gør én pil til standardpil")),
     (re.compile(r"^service tasks are not supported$"),
      lambda m: _("serviceopgaver understøttes ikke")),
 ]

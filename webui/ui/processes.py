@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from engine.errors import Conflict, InvalidInput
+from engine.errors import Conflict, InvalidInput, NotFound
 from engine.process_models import drafts, service
 from engine.process_models.overview import process_detail, process_overview, require_editor
 from engine.process_models.versions import diff_versions
@@ -86,6 +86,8 @@ def compare(key: str) -> ResponseReturnValue:
         return redirect(url_for("processes.detail", key=key))
     old_number = request.args.get("fra", type=int) or min(numbers)
     new_number = request.args.get("til", type=int) or max(numbers)
+    if not {old_number, new_number} <= set(numbers):  # also a number beyond the database's integer
+        raise NotFound("no such version")
     old, new = service.get_version(session, key, old_number), service.get_version(session, key, new_number)
     diff = diff_versions(old.bpmn_xml, new.bpmn_xml)
     return render_template("process_compare.html", process=process, old=old, new=new, diff=diff, numbers=numbers)

@@ -21,11 +21,13 @@ from engine.cases.attachments import DOCX, JPEG, ODT, PDF, PNG, size_text
 from engine.cases.models import Case
 from engine.cases.notes import MAX_NOTE
 from engine.cases.record import CONSENT, NOTE, TASK, RecordItem, case_record, corrections, page_of
+from engine.persons.threat_gate import PERSON_FIELD
 from webui.clock import now
 from webui.ui.auth import me
 from webui.ui.filters import local_date
 from webui.ui.form_view import render_answers
 from webui.ui.forms import render_form
+from webui.ui.recipient_picker import answered_form, person_labels
 
 PER_PAGE = 50
 ORDER_ARG, PAGE_ARG = "akter", "akter_side"  # ?akter=nyeste&akter_side=2 on the case page
@@ -54,10 +56,12 @@ def consent_labels(items: list[RecordItem]) -> dict[str, str]:
     return {str(i.row.id): f"{local_date(i.row.given_at)} – {i.row.scope[:80]}" for i in items if i.kind == CONSENT}
 
 
-def answers_of(items: list[RecordItem], consents: dict[str, str]) -> dict[UUID, Markup]:
-    """Task id → its answers, rendered read-only with its form (`consents`: from consent_labels)."""
-    choices = {"disclosure_consent_id": consents}
-    return {i.row.id: render_answers(i.form, i.data, choices) for i in items if i.kind == TASK}
+def answers_of(items: list[RecordItem], consents: dict[str, str],
+               persons: dict[str, str] | None = None) -> dict[UUID, Markup]:
+    """Task id → its answers, rendered read-only with its form (`consents`: from consent_labels;
+    `persons`: recipient_picker.person_labels, for a recipient picked from the case's persons)."""
+    choices = {"disclosure_consent_id": consents, PERSON_FIELD: persons or {}}
+    return {i.row.id: render_answers(answered_form(i.form, i.data), i.data, choices) for i in items if i.kind == TASK}
 
 
 FILE_KINDS = {PDF: "PDF", PNG: "PNG", JPEG: "JPEG", DOCX: "DOCX", ODT: "ODT"}
@@ -80,7 +84,8 @@ def record_context(session: Session, case: Case, forms: RecordForms | None = Non
     values, problems = forms.note or ({}, {})
     return {
         "record_items": shown, "record_total": len(items), "record_page": page, "record_pages": pages,
-        "record_newest": newest, "record_answers": answers_of(shown, consent_labels(record.items)),
+        "record_newest": newest, "record_answers": answers_of(shown, consent_labels(record.items),
+                                                               person_labels(session, case.id)),
         "record_corrections": corrections(record.items),
         "record_notes": {i.row.id: i.row for i in record.items if i.kind == NOTE}, "file_info": file_info,
         "note_form": render_form(note_schema(), values, problems, tz=current_app.config["CASEPATH"].timezone),

@@ -12,7 +12,7 @@ from flask_login import login_required
 
 from engine.cases.access import READ_TASK, log_access
 from engine.cases.need_to_know import Access
-from engine.consent.sharing import possible_recipients
+from engine.consent.sharing import possible_recipients, required_only_when_shared
 from engine.deadlines.rules import get_rule
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.tasks import service
@@ -21,7 +21,7 @@ from engine.tasks.models import READY, Task
 from engine.users.service import group_members
 from webui.clock import service_clock
 from webui.database import get_session
-from webui.ui import consent_dialog, errors, integrations, task_drafts
+from webui.ui import consent_dialog, errors, integrations, recipient_picker, task_drafts
 from webui.ui.auth import me, safe_next
 from webui.ui.formdata import coerce, raw_values
 from webui.ui.forms import field_id, field_labels, form_schema, render_form
@@ -39,12 +39,16 @@ def _schema(task: Task, access: Access, form: dict[str, Any] | None) -> dict[str
     """The task form (`form`: engine.tasks.service.task_form) as the page shows it."""
     session = get_session()
     schema = form_schema(form)
-    kinds = possible_recipients(service.task_properties(session, task))
+    properties = service.task_properties(session, task)
+    kinds = possible_recipients(properties)
     if schema and kinds:
         # The consents on file are the case's content: offered once the task is yours.
         consents = integrations.case_consents(session, task.case_id, me(), service_clock()) if access.content else None
         schema = integrations.with_disclosure_choices(
             schema, consents[0] if consents else [], integrations.legal_exceptions(session), kinds)
+        schema = required_only_when_shared(schema, properties)
+        if access.content:  # the case's persons are its content too
+            schema = recipient_picker.with_picker(session, schema, properties, task.case_id)
     return schema
 
 

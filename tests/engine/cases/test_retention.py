@@ -62,8 +62,9 @@ def _full_case(session, lead, closed_at=CLOSED) -> Case:
     case = open_case(session, "sag", {"cpr": "010203-1234", "name": "Aisha"}, lead, clock=lambda: OPENED).case
     first = session.scalars(select(Task).where(Task.case_id == case.id)).one()
     tasks.complete(session, first.id, {"note": "Bor hos moster på Nørrebro"}, lead, clock=lambda: OPENED)
-    consent = Consent(case_id=case.id, given_by="citizen", recipient_kind="police", scope="Bror truer hende",
-                      purpose="Aisha skal beskyttes", given_at=OPENED, recorded_by="lene")
+    consent = Consent(case_id=case.id, given_by="other", recipient_kind="police", scope="Bror truer hende",
+                      purpose="Aisha skal beskyttes", given_at=OPENED, recorded_by="lene", giver_name="Aisha",
+                      giver_capacity="Den unge selv")
     session.add(consent)
     session.flush()
     session.add_all([
@@ -123,6 +124,7 @@ def test_retention_erases_exactly_the_personal_data_and_keeps_the_statistics(db_
     assert db_session.get(SafeContact, case.id) is None
     consent = db_session.scalars(select(Consent).where(Consent.case_id == case.id)).one()
     assert (consent.scope, consent.purpose, consent.recipient_kind, consent.given_at) == ("", "", "police", OPENED)
+    assert (consent.giver_name, consent.giver_capacity) == ("", "")  # who gave it is personal data too
     disclosure = db_session.scalars(select(Disclosure).where(Disclosure.case_id == case.id)).one()
     assert (disclosure.summary, disclosure.purpose, disclosure.justification, disclosure.recipient_name) == (
         "", "", "", "")
