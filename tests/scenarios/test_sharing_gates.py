@@ -195,3 +195,24 @@ def test_calling_the_consultant_or_the_police_at_a_follow_up_needs_a_basis(sc):
           disclosure_exception="danger_to_life_or_health", disclosure_justification="Nye trusler", **followup)
     assert sorted(d.recipient_kind for d in list_disclosures(sc.session, case.id, sc.users[CASEWORKER])) == [
         "police", "security_consultant"]
+
+
+def test_asking_the_school_and_the_doctor_during_the_investigation_needs_a_basis(sc):
+    case = sc.open("underretning_boern", RECEIVED, received_at=RECEIVED.isoformat(), source="school",
+                   professional_notifier=True)
+    sc.do(case, "Task_vurdering_24t", "modtagerteam", RECEIVED + timedelta(hours=3), assessment_decision="forward")
+    sc.do(case, "Task_fordel_sag", "teamleder", RECEIVED + timedelta(hours=5), assigned_caseworker="sc-raadgiver-boern")
+    assert "Task_undersoegelse" in sc.ready(case)  # forwarding started the investigation (issue 14)
+    found = dict(investigation_sources=["school", "doctor"], investigation_outcome="no_measure",
+                 investigation_conclusion="Kontrol i hjemmet, barnet må ikke se venner", **SHARED)
+    at = cph(2026, 12, 10, 10)
+    with pytest.raises(InvalidInput, match="without a recorded basis"):  # a consent for the school only
+        sc.do(case, "Task_undersoegelse", "raadgiver-boern", at, **found,
+              disclosure_consent_id=str(record_consent(
+                  sc.session, case.id, sc.users["raadgiver-boern"], given_by="guardian", recipient_kind="school",
+                  scope="Trivsel", purpose="Undersøgelsen", given_at=RECEIVED).id))
+    assert list_disclosures(sc.session, case.id, sc.users["raadgiver-boern"]) == []
+    sc.do(case, "Task_undersoegelse", "raadgiver-boern", at, **found, disclosure_exception="duty_to_notify_child",
+          disclosure_justification="Barnets sikkerhed kræver oplysningerne")
+    made = list_disclosures(sc.session, case.id, sc.users["raadgiver-boern"])
+    assert sorted(d.recipient_kind for d in made) == ["doctor", "school"]

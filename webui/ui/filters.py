@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import format_date, format_datetime, get_locale, to_user_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from engine.deadlines.rules import calendar
+from engine.deadlines.rules import calendar, list_rules
 from webui.clock import now as request_now
+from webui.database import get_session
 
 OVERDUE = "overdue"
 AT_RISK = "at_risk"
@@ -102,11 +103,20 @@ def label(mapping: dict[str, Any], key: str | None) -> str:
     return str(mapping.get(key or "", key or ""))
 
 
+def rule_unit(rule_key: str | None) -> str | None:
+    """The unit of a deadline rule (read once per request), so a 24-hour deadline shows hours left."""
+    if not rule_key:
+        return None
+    if "rule_units" not in g:
+        g.rule_units = {rule.key: rule.unit for rule in list_rules(get_session())}
+    return g.rule_units.get(rule_key)
+
+
 def install(app: Flask) -> None:
     """Register the filters and globals on the app's Jinja environment."""
     app.jinja_env.filters.update(datetime=local_datetime, date=local_date, due=due, iso=iso)
     app.jinja_env.globals.update(
         deadline_status=deadline_status, label=label, UNIT_NAMES=UNIT_NAMES, RECIPIENT_NAMES=RECIPIENT_NAMES,
         GIVER_NAMES=GIVER_NAMES, DEADLINE_STATES=DEADLINE_STATES, CASE_STATES=CASE_STATES, TASK_STATES=TASK_STATES,
-        RISK_NAMES=RISK_NAMES, time_left=time_left,
+        RISK_NAMES=RISK_NAMES, time_left=time_left, rule_unit=rule_unit,
     )
