@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import insert
 
+from engine.cases.milestones import ASSIGNED, COLUMNS, task_milestone
 from engine.cases.models import Case, CaseEvent
 from engine.deadlines.calendar import DanishCalendar
 from engine.tasks.models import COMPLETED, READY, Task
@@ -53,7 +54,15 @@ class Filler:
             "candidate_group": group, "assignee_id": holder, "created_at": created, "due_at": due, "due_rule": rule,
             "form_key": None, "state": COMPLETED if finished else READY, "ended_at": done if finished else None,
             "ended_by_id": None})
+        if finished and (milestone := task_milestone(bpmn_id)):
+            self._reach(case, milestone, done)
         return done if finished else None
+
+    @staticmethod
+    def _reach(case: dict[str, Any], column: str, at: datetime) -> None:
+        """The milestone on the case row, the earliest kept, as engine.cases.milestones writes it."""
+        if case[column] is None or case[column] > at:
+            case[column] = at
 
     def _hours(self, median: float, spread: float = 0.8) -> timedelta:
         return timedelta(hours=median * self.rng.lognormvariate(0, spread))
@@ -68,7 +77,7 @@ class Filler:
                 "owner_id": None, "lock_version": 1, "closing_reason": None, "receiving_municipality": None,
                 "referral_source": rng.choice(CHILD_SOURCES if child
                                                                                     else ADULT_SOURCES),
-                "referred_at": referred}
+                "referred_at": referred, **dict.fromkeys(COLUMNS.values())}
         self.cases.append(case)
         first = len(self.tasks)
         last = self._child(case, opened, referred) if child else self._adult(case, opened, referred)
@@ -87,6 +96,7 @@ class Filler:
         assigned = self._task(case, "Task_fordel_sag", "teamleder", opened, self._hours(30))
         if assigned is not None:
             case["owner_id"] = owner
+            self._reach(case, ASSIGNED, assigned)
             self.events.append({"case_id": case["id"], "at": assigned, "kind": "owner_set", "actor": "bench",
                                 "actor_id": None, "task_id": None, "summary": "Sagen har fået ny sagsbehandler",
                                 "details": {}})

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.cases import events
+from engine.cases.milestones import CONSULTANT, reach
 from engine.cases.models import Case, CaseEvent
 from engine.consent.models import Disclosure
 from engine.deadlines.timer_events import to_instant
@@ -47,3 +48,4 @@ def note_involvement(session: Session, case_id: UUID, workflow: BpmnWorkflow, ac
     summary = f"Sikkerhedskonsulenten er inddraget ({hours} timer efter henvendelsen)"
     details = {"hours_since_referral": hours, "referred_at": since.isoformat()}
     events.record(session, case_id, EVENT, actor, summary, details=details, at=first)
+    reach(session, case_id, CONSULTANT, first)

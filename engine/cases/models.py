@@ -53,6 +53,11 @@ class Case(Base):
     # and when the referral came in; anonymous statistics, kept after erasure (migration 0019).
     referral_source: Mapped[str | None] = mapped_column(String(32))
     referred_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The flow report's milestones, written when they happen (engine/cases/milestones.py, migration 0022).
+    assigned_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    first_conversation_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    consultant_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    first_measure_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Optimistic lock: every save bumps it; a concurrent save of an older read fails.
     lock_version: Mapped[int] = mapped_column(default=1)
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine.cases import events
 from engine.cases.members import keep_confidant
+from engine.cases.milestones import ASSIGNED, reach
 from engine.cases.models import Case
 from engine.cases.need_to_know import case_with_access
 from engine.cases.service import lock_case
@@ -76,6 +77,7 @@ def apply_owner(session: Session, case: Case, owner: User, actor: User | None, n
     case.owner_id = owner.id
     events.record(session, case.id, OWNER_SET, actor, "Sagen har fået ny sagsbehandler", at=now,
                   details={"owner": owner.username, "previous": previous.username if previous else None})
+    reach(session, case.id, ASSIGNED, now)
     if previous is None:  # the case moves from the one who received it to its owner
         keep_confidant(session, case, owner, actor, now)
     for task in _tasks_to_move(session, case, previous):

@@ -31,6 +31,7 @@ from engine.cases.changes import (
 )
 from engine.cases.consultant import note_involvement
 from engine.cases.ending import record_ending
+from engine.cases.milestones import reach, task_milestone
 from engine.cases.models import Case
 from engine.cases.need_to_know import CaseRef
 from engine.cases.owner import apply_owner
@@ -73,6 +74,8 @@ def write_completion(session: Session, row: Any, workflow: BpmnWorkflow, version
     save_case(session, row.case_id, row.lock_version, workflow, now, values, close=closing)
     ended = record_ending(session, row.case_id, workflow) if closing else None
     complete_row(session, row.case_id, row.id, row.assignee_id, user, now, change.data)
+    if milestone := task_milestone(row.bpmn_id):  # a conversation, measure or consultant task
+        reach(session, row.case_id, milestone, now)
     session.flush()  # disclosures (ORM, sharing tasks only), before the completion's event
     batch = EventBatch(row.case_id, user, now)
     batch.add(events.TASK_COMPLETED, f"Opgaven '{row.name}' er udført", row.id, {"fields": sorted(change.data)})

@@ -7,13 +7,17 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from engine.cases.consultant import EVENT as CONSULTANT_EVENT
+from engine.cases.milestones import ASSIGNED, CONSULTANT, reach, task_milestone
 from engine.cases.models import Case, CaseEvent
 from engine.cases.owner import OWNER_SET
 from engine.process_models.models import ProcessVersion
 from engine.tasks.models import COMPLETED, READY, Task
 
-# The diagram names its consultant task, as the report finds it (engine.reports.milestones).
+# The diagram names its consultant task (the word, as engine.cases.milestones finds it).
 XML = b'<bpmn:process id="p"><bpmn:userTask id="Task_risiko_del_sikkerhedskonsulent_boern" name="x"/></bpmn:process>'
+
+EVENT_MILESTONES = {OWNER_SET: ASSIGNED, CONSULTANT_EVENT: CONSULTANT}
 
 
 def at(text: str) -> datetime:
@@ -53,6 +57,8 @@ class Rows:
                     state=state or (COMPLETED if done else READY), ended_at=at(done) if done else None)
         self.session.add(task)
         self.session.flush()
+        if task.state == COMPLETED and done and (milestone := task_milestone(bpmn_id)):
+            reach(self.session, case_id, milestone, at(done))  # as the engine's completion writes it
         return task.id
 
     def owner_set(self, case_id: uuid.UUID, when: str) -> None:
@@ -61,3 +67,5 @@ class Rows:
     def event(self, case_id: uuid.UUID, kind: str, when: str) -> None:
         self.session.add(CaseEvent(case_id=case_id, at=at(when), kind=kind, summary=kind))
         self.session.flush()
+        if kind in EVENT_MILESTONES:  # as the engine writes it with the event
+            reach(self.session, case_id, EVENT_MILESTONES[kind], at(when))
