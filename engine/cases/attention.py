@@ -8,7 +8,7 @@ names the case reference, who acted and the tasks' deadline: never the task, the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from uuid import UUID
 
@@ -16,11 +16,10 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from sqlalchemy.orm import Session
 
-from engine.config import Settings
+from engine.cases.lead_mail import case_facts, team_leads
 from engine.notifications.context import current_settings
 from engine.notifications.models import CASE_ATTENTION
 from engine.notifications.outbox import queue_case_mail
-from engine.notifications.rendering import CaseFacts, case_link, format_instant
 from engine.users.models import User
 
 NOTIFY = "notify_team_lead"
@@ -41,22 +40,12 @@ def tell_team_leads(session: Session, case_id: UUID, reference: str, workflow: B
     due = [due_at for task_id, due_at in created if _flagged(workflow, task_id)]
     if not due:
         return 0
-    from engine.cases.break_glass import team_leads  # here: break_glass imports the runtime, which imports us
 
     settings = current_settings()
     until = min((d for d in due if d is not None), default=now)
-    facts = _facts(reference, case_id, actor.username if actor else "casepath", now, until, settings)
+    facts = case_facts(CASE_ATTENTION, reference, case_id, actor.username if actor else "casepath", now, until,
+                       settings)
     leads = [lead for lead in team_leads(session, settings) if actor is None or lead.id != actor.id]
     for lead in leads:
         queue_case_mail(session, case_id, facts, lead, until, now, settings)
     return len(leads)
-
-
-def _facts(reference: str, case_id: UUID, username: str, at: datetime, until: datetime,
-           settings: Settings) -> Callable[[str], CaseFacts]:
-    def facts(locale: str) -> CaseFacts:
-        return CaseFacts(kind=CASE_ATTENTION, case_reference=reference, username=username,
-                         at=format_instant(at, settings.timezone, locale),
-                         until=format_instant(until, settings.timezone, locale), link=case_link(settings, case_id))
-
-    return facts

@@ -10,27 +10,26 @@ without the reason (it may name people) and one mail per team lead without perso
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.cases import events
 from engine.cases.access import CaseAccess
+from engine.cases.lead_mail import case_facts, team_leads
 from engine.cases.models import BreakGlass
-from engine.cases.need_to_know import BREAK_GLASS, PURPOSES, TEAM_LEAD_GROUP, access_to
+from engine.cases.need_to_know import BREAK_GLASS, PURPOSES, access_to
 from engine.cases.service import lock_case
 from engine.clock import Clock, system_clock
 from engine.config import Settings
 from engine.errors import Conflict, InvalidInput, PermissionDenied
 from engine.notifications.context import current_settings
 from engine.notifications.models import BREAK_GLASS as BREAK_GLASS_MAIL
-from engine.notifications.outbox import can_receive, queue_case_mail
-from engine.notifications.rendering import CaseFacts, case_link, format_instant
-from engine.users.models import Group, User, user_groups
+from engine.notifications.outbox import queue_case_mail
+from engine.notifications.rendering import format_instant
+from engine.users.models import User
 
 EVENT = "break_glass"  # the case event's kind
 ACCESS_KIND = "break_glass"  # the access-log entry of breaking the glass (later reads keep their own kinds)
@@ -60,23 +59,6 @@ def check_reason(reason: object) -> str:
     return text
 
 
-def team_leads(session: Session, settings: Settings) -> list[User]:
-    """Who is told: active members of `teamleder` and of the escalation group with an address."""
-    groups = sorted({TEAM_LEAD_GROUP, settings.escalation_group} - {""})
-    members = session.scalars(
-        select(User).join(user_groups, user_groups.c.user_id == User.id)
-        .join(Group, Group.id == user_groups.c.group_id)
-        .where(Group.key.in_(groups), User.active.is_(True)).order_by(User.username)
-    )
-    seen: set[UUID] = set()
-    found = []
-    for user in members:
-        if user.id not in seen and can_receive(user):
-            seen.add(user.id)
-            found.append(user)
-    return found
-
-
 def break_glass(
     session: Session, case_id: UUID, user: User | None, reason: object, *, channel: str = "api",
     settings: Settings | None = None, clock: Clock = system_clock,
@@ -104,18 +86,8 @@ def break_glass(
                   details={"user": user.username, "expires_at": expires_at.isoformat(),
                            "hours": settings.break_glass_hours}, at=now)
     leads = [lead for lead in team_leads(session, settings) if lead.id != user.id]
-    facts = _facts(case.reference, case.id, user.username, now, expires_at, settings)
+    facts = case_facts(BREAK_GLASS_MAIL, case.reference, case.id, user.username, now, expires_at, settings)
     for lead in leads:
         queue_case_mail(session, case.id, facts, lead, now, now, settings)
     session.commit()
     return BrokenGlass(case_id=case.id, reference=case.reference, at=now, expires_at=expires_at, told=len(leads))
-
-
-def _facts(reference: str, case_id: UUID, username: str, at: datetime, until: datetime,
-           settings: Settings) -> Callable[[str], CaseFacts]:
-    def facts(locale: str) -> CaseFacts:
-        return CaseFacts(kind=BREAK_GLASS_MAIL, case_reference=reference, username=username,
-                         at=format_instant(at, settings.timezone, locale),
-                         until=format_instant(until, settings.timezone, locale), link=case_link(settings, case_id))
-
-    return facts
