@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from engine.consent.sharing import possible_recipients
 from engine.persons.links import RELATION_LABELS, persons_of_case
 from engine.persons.models import INVOLVED
-from engine.persons.threat_gate import PERSON_FIELD, REFUSAL
+from engine.persons.threat_gate import PERSON_FIELD, threat_problems
 
 NAME_FIELD = "disclosure_recipient_name"
 
@@ -100,5 +100,4 @@ def picked_threat_problems(session: Session, case_id: UUID, data: Mapping[str, A
     picked = str(data.get(PERSON_FIELD) or "").strip()
     if not picked:  # most completions: no query
         return []
-    threats = {v["value"] for v in recipient_choices(session, case_id) if v["threat"]}
-    return [{"field": PERSON_FIELD, "message": REFUSAL}] if picked in threats else []
+    return threat_problems(session, case_id, {PERSON_FIELD: picked})
