@@ -22,7 +22,6 @@ from sqlalchemy import select
 from engine.cases.need_to_know import case_with_access
 from engine.cases.owner import owner_groups
 from engine.cases.search import CasePage, log_search_matches, search_cases
-from engine.deadlines.rules import list_rules
 from engine.errors import InvalidInput
 from engine.errors import NotFound as DomainNotFound
 from engine.users.models import Group, User, user_groups
@@ -107,7 +106,6 @@ def render_list(form: ListForm, by_post: bool, saved_error: str | None = None,
         "case_list.html", form=form, page=page, problems=problems, by_post=by_post,
         error_list=[(f"f-{key}", LABELS[key], message) for key, message in problems.items() if key in LABELS],
         processes=process_choices(session), owners=owners, pages=_pages(page),
-        units={rule.key: rule.unit for rule in list_rules(session)},
         # GET links keep a term that came in the URL (?sag=); after a POST the controls are buttons.
         list_url=lambda **changes: url_for("cases.find", **form.link_args(sag=form.text, **changes)),
         saved=list_filters(session, me(), "cases"), saved_query=form.link_args(), saved_error=saved_error,

@@ -19,7 +19,6 @@ from flask_login import current_user
 
 from engine.cases.need_to_know import listed_with_safe_contact
 from engine.cases.service import SUPERVISOR_GROUPS
-from engine.deadlines.rules import list_rules
 from engine.tasks.service import TaskPage
 from engine.users.saved_filters import list_filters
 from engine.users.service import group_members
@@ -138,7 +137,7 @@ def render_inbox(args: Any, saved_error: str | None = None, status: int = 200) -
     html = render_template(
         "inbox.html", sections=sections, filters=filters, processes=processes, process_names=dict(processes),
         due_choices=DUE_CHOICES, members=members, supervisor=supervisor, page_url=page_url, me=user,
-        marked=marked, units={rule.key: rule.unit for rule in list_rules(session)}, sort_url=sort_url,
+        marked=marked, sort_url=sort_url,
         saved=list_filters(session, user, "inbox"), saved_page="inbox", saved_query=_saved_args(filters),
         saved_error=saved_error, saved_url=lambda query: url_for("inbox.index") + (f"?{query}" if query else ""))
     return html, status
