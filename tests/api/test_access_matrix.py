@@ -59,6 +59,10 @@ MATRIX = {
     ("GET", "/persons/{person}/access-log"): (403, 403, 403, 403, 403, 403, 403, 200, 403),
     ("GET", "/cases/{case}/persons"): (200, 200, 200, 403, 403, 200, 404, 403, 404),
     ("PATCH", "/cases/{case}/persons/{person}"): (200, 200, 403, 403, 403, 200, 404, 403, 404),
+    # Linking and unlinking need case work too (the fixed id is no person: 404 once the rule lets one in).
+    ("POST", "/cases/{case}/persons"): (404, 404, 403, 403, 403, 404, 404, 403, 404),
+    ("DELETE", "/cases/{case}/persons/00000000-0000-4000-8000-000000000000"):
+        (404, 404, 403, 403, 403, 404, 404, 403, 404),
     # Signals between units and family links (issue 13): the content to read them, case work to open a
     # signal or link a case (the fixed id is no signal or link of the case: 404 once the rule lets one in).
     ("GET", "/cases/{case}/signals"): (200, 200, 200, 403, 403, 200, 404, 403, 404),
@@ -126,6 +130,8 @@ def _body(method: str, route: str) -> dict | None:
         return {"reason": "Trusler mod den unge i dag"}
     if route.startswith("/cases/{case}/persons/") and method == "PATCH":
         return {"threat": False}
+    if route == "/cases/{case}/persons" and method == "POST":
+        return {"person_id": "00000000-0000-4000-8000-000000000000", "role": "involved", "relation": "sibling"}
     if route.startswith("/persons/") and method == "PATCH":
         return {"preferred_language": "dansk"}
     return None

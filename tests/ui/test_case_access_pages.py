@@ -66,6 +66,16 @@ MATRIX = {
     # Persons and family links on the case page (issue 13): case work (no case has reference "x": 422).
     ("POST", "/sager/{case}/personer"): (302, 302, 403, 403, 403, 302, 404, 403, 404),
     ("POST", "/sager/{case}/familie"): (422, 422, 403, 403, 403, 422, 404, 403, 404),
+    # No such signal or family link of the case (fixed id): 404 once the rule lets one in.
+    ("POST", "/sager/{case}/signaler/00000000-0000-4000-8000-000000000000/aabn"):
+        (404, 404, 403, 403, 403, 404, 404, 403, 404),
+    ("POST", "/sager/{case}/familie/00000000-0000-4000-8000-000000000000/fjern"):
+        (404, 404, 403, 403, 403, 404, 404, 403, 404),
+    # Acute danger, a new risk assessment, moving (issue 14): the matrix diagram offers none of them,
+    # so those the rule lets in are sent back to the case page with a message (302).
+    ("POST", "/sager/{case}/akut-fare"): (302, 302, 302, 403, 403, 302, 404, 403, 404),
+    ("POST", "/sager/{case}/ny-risikovurdering"): (302, 302, 302, 403, 403, 302, 404, 403, 404),
+    ("POST", "/sager/{case}/flytning"): (302, 302, 302, 403, 403, 302, 404, 403, 404),
 }
 BODIES = {
     "/sager/{case}/samtykker": CONSENT,
@@ -78,6 +88,10 @@ BODIES = {
     "/sager/{case}/bilag": lambda: {"file": (io.BytesIO(PDF), "a.pdf")},  # a fresh file for each post
     "/sager/{case}/personer": {"person_name": "Sara", "person_role": "involved", "person_relation": "sibling"},
     "/sager/{case}/familie": {"reference": "x"},
+    "/sager/{case}/signaler/00000000-0000-4000-8000-000000000000/aabn": {"justification": "Koordinering af hjælpen"},
+    "/sager/{case}/akut-fare": {"reason": "Trusler mod den unge i dag"},
+    "/sager/{case}/ny-risikovurdering": {"reason": "Trusler mod den unge i dag"},
+    "/sager/{case}/flytning": {"reason": "Familien flytter til Aarhus"},
 }
 
 
