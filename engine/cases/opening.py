@@ -32,6 +32,7 @@ from engine.cases.changes import (
     ready_user_tasks,
     summary_values,
 )
+from engine.cases.instances import INSTANCES
 from engine.cases.models import Case, CaseSequence, CaseState
 from engine.cases.need_to_know import CaseRef
 from engine.cases.referral import referral_values
@@ -133,6 +134,7 @@ def open_case(
         step(case_id)
     views = _first_tasks(session, case, version, workflow, rows, actor, now)
     session.commit()
+    INSTANCES.keep(case_id, case.lock_version, workflow)  # its first completion need not restore it
     tasks = [Task(**values, case=case) for values in rows]
     for instance in (case, *tasks):  # ORM objects of what was written, as if loaded: no read back
         make_transient_to_detached(instance)

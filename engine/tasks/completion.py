@@ -18,14 +18,16 @@ the access rule as any later request (no relation left: 404).
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, Text, bindparam, cast, select
 from sqlalchemy.orm import Session
 
 from engine.cases.changes import CASES, STATES, StaleCase, all_lane_groups, ready_user_tasks
+from engine.cases.instances import INSTANCES
 from engine.cases.moving import end_if_handed_over
 from engine.cases.need_to_know import may_open_task, task_access
 from engine.cases.owner import chosen_owner
@@ -59,7 +61,7 @@ def _read(dialect: str) -> Select:
     return (
         select(*task_columns(), CASES.c.reference.label("case_reference"),
                CASES.c.process_version_id.label("case_version_id"), CASES.c.status.label("case_status"),
-               CASES.c.owner_id, CASES.c.lock_version, STATES.c.state.label("workflow_state"),
+               CASES.c.owner_id, CASES.c.lock_version, cast(STATES.c.state, Text).label("workflow_state"),
                OWNERS.c.username.label("owner_name"), OWNERS.c.active.label("owner_active"), *contact_columns(),
                all_lane_groups(dialect), _HAS_DRAFTS)
         .select_from(TASKS.join(CASES, CASES.c.id == TASKS.c.case_id).join(STATES, STATES.c.case_id == CASES.c.id)
@@ -121,7 +123,7 @@ def _check_state(task: Any, user: User) -> None:
 
 def _complete(session: Session, row: Any, data: dict, user: User, clock: Clock, now: datetime) -> list[TaskView]:
     version = pinned_version(session, row.case_version_id)
-    workflow = load_state(row.workflow_state, specs_of(session, version), script_engine(clock, snapshot(session)))
+    workflow = _instance(session, row, version, clock)
     spiff_task = find_ready_task(workflow, row.id)
     if spiff_task is None:
         raise Conflict("the task is no longer ready")
@@ -137,5 +139,19 @@ def _complete(session: Session, row: Any, data: dict, user: User, clock: Clock, 
     spiff_task.set_data(**data)
     run_engine(workflow, spiff_task)
     end_if_handed_over(workflow)  # a moved case stops everywhere (engine.cases.moving)
-    return write_completion(session, row, workflow, version,
-                            Change(user, now, owner, before, had_timers, data))
+    ready = write_completion(session, row, workflow, version, Change(user, now, owner, before, had_timers, data))
+    if owner is None:  # an owner change moves the version on once more: the next change reads the state
+        INSTANCES.keep(row.case_id, row.lock_version + 1, workflow)
+    return ready
+
+
+def _instance(session: Session, row: Any, version: Any, clock: Clock) -> Any:
+    """The case's workflow as of the version read: the one this process wrote as that version
+    (engine.cases.instances), else restored from the state read with the task (as text, parsed
+    only here)."""
+    engine = script_engine(clock, snapshot(session))
+    workflow = INSTANCES.take(row.case_id, row.lock_version)
+    if workflow is None:
+        return load_state(json.loads(row.workflow_state), specs_of(session, version), engine)
+    workflow.script_engine = engine
+    return workflow
