@@ -18,6 +18,7 @@ from typing import Any
 from flask import g, request
 from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 from engine.users.models import ApiToken, Group, User, user_groups
 from engine.users.service import LAST_USED_RESOLUTION, TOKEN_PREFIX, hash_token
@@ -80,10 +81,19 @@ def user_by_token(session: Session, token: str, now: datetime) -> User | None:
 
 
 def _attached_user(session: Session, rows: Sequence[Row]) -> User:
-    """The user (and groups) of the lookup's rows as ORM objects in `session`, as if loaded by a query."""
-    groups = [Group(id=row.group_id, key=row.group_key, name=row.group_name) for row in rows if row.group_id]
-    user = User(**{key: getattr(rows[0], key) for key in _USER_COLUMNS}, groups=groups)
+    """The user (and groups) of the lookup's rows as ORM objects in `session`, as if loaded by a query:
+    their values set as loaded (no change history, no attribute events), then attached."""
+    groups = [_loaded(Group, {"id": row.group_id, "key": row.group_key, "name": row.group_name})
+              for row in rows if row.group_id]
+    user = _loaded(User, {key: getattr(rows[0], key) for key in _USER_COLUMNS})
+    set_committed_value(user, "groups", groups)
     for instance in (*groups, user):
         make_transient_to_detached(instance)
         session.add(instance)
     return user
+
+
+def _loaded(cls: type, values: dict[str, Any]) -> Any:
+    instance = cls.__mapper__.class_manager.new_instance()  # type: ignore[attr-defined]
+    instance_state(instance).dict.update(values)  # what a query's loader does with a row
+    return instance
