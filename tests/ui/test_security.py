@@ -90,6 +90,16 @@ def test_forms_need_a_csrf_token_but_the_api_does_not(client, reception, make_ac
     assert api.status_code == 422  # reached the API: no CSRF check in the way
 
 
+def test_the_api_neither_reads_nor_refreshes_the_page_cookie(client, reception, make_account):
+    login(client, "modtager1")  # the browser holds a signed-in page cookie
+    assert "Mine opgaver" in text(client.get("/"))
+    signed_in_cookie = client.get("/api/v1/me")
+    assert signed_in_cookie.status_code == 401  # a page's cookie is no API key
+    answer = client.get("/api/v1/me", headers=make_account("modtagerteam").headers)
+    assert answer.status_code == 200 and "Set-Cookie" not in answer.headers
+    assert "Set-Cookie" in client.get("/").headers  # pages still refresh their cookie
+
+
 def test_login_attempts_are_rate_limited_per_ip_and_user_name(client, reception):
     token = csrf_token(client)
     for _ in range(10):

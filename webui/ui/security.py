@@ -12,7 +12,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Request, Response, current_app, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_wtf.csrf import CSRFProtect
 
 from engine.config import Settings
@@ -48,6 +49,16 @@ def relaxed_style_csp(view: Callable[..., Any]) -> Callable[..., Any]:
     """Mark a page view that needs EDITOR_CSP (inline style attributes, never inline scripts)."""
     view.relaxed_style_csp = True  # type: ignore[attr-defined]
     return view
+
+
+class PageSessions(SecureCookieSessionInterface):
+    """Signed-cookie sessions for the pages only: the API signs in by token on every request, so it
+    neither reads nor sets the cookie (no work per API request, and a page's cookie is no API key)."""
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        if request.path.startswith("/api/"):
+            return self.null_session_class()
+        return super().open_session(app, request)
 
 
 def _page_csp() -> str:
@@ -105,6 +116,7 @@ def configure(app: Flask, settings: Settings, keep: frozenset[str] = frozenset()
     )
     app.config.update({key: value for key, value in defaults.items() if key not in keep})
     csrf.init_app(app)
+    app.session_interface = PageSessions()
     from webui.api import bp as api_bp
 
     csrf.exempt(api_bp)
