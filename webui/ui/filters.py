@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
+from babel import dates
 from flask import Flask, g
-from flask_babel import format_date, format_datetime, get_locale, to_user_timezone
+from flask_babel import get_locale, to_user_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from engine.deadlines.calendar import DanishCalendar
 from engine.deadlines.rules import calendar, list_rules
 from webui.clock import now as request_now
 from webui.database import get_session
@@ -35,35 +38,59 @@ RISK_NAMES = {"low": _l("Lav"), "medium": _l("Middel"), "high": _l("Høj")}
 TASK_STATES = {"READY": _l("Åben"), "COMPLETED": _l("Udført"), "CANCELLED": _l("Annulleret")}
 
 
-def _is_danish() -> bool:
-    locale = get_locale()
+def _is_danish(locale: Any = None) -> bool:
+    locale = locale or get_locale()
     return locale is None or locale.language == "da"
+
+
+# A list formats a date per row: these read the request's locale and zone once per value and write
+# the patterns below with the locale's month names, as Babel's format_datetime/format_date write them
+# ("d": the day, "MMM": the abbreviated month, "yyyy": the year, "HH:mm"), without parsing a pattern.
+def _month(locale: Any, month: int) -> str:
+    return locale.months["format"]["abbreviated"][month]
+
+
+def _datetime_text(local: datetime, locale: Any) -> str:
+    """`local` (already in the configured zone) as local_datetime shows it."""
+    if locale is None:
+        return dates.format_datetime(local, "d. MMM yyyy 'kl.' HH:mm", locale=locale)
+    separator = ". {} {:04d} kl. " if _is_danish(locale) else " {} {:04d}, "
+    return f"{local.day}{separator.format(_month(locale, local.month), local.year)}{local.hour:02d}:{local.minute:02d}"
+
+
+def _date_text(value: datetime, locale: Any) -> str:
+    """`value`'s date as local_date shows it (a datetime put in the configured zone first)."""
+    if isinstance(value, datetime):
+        value = to_user_timezone(value)
+    if locale is None:
+        return dates.format_date(value, "d. MMM yyyy", locale=locale)
+    pattern = "{}. {} {:04d}" if _is_danish(locale) else "{} {} {:04d}"
+    return pattern.format(value.day, _month(locale, value.month), value.year)
 
 
 def local_datetime(value: datetime | None) -> str:
     """`21. nov. 2026 kl. 14:30` (Danish) or `21 Nov 2026, 14:30`, in the configured zone."""
     if value is None:
         return ""
-    pattern = "d. MMM yyyy 'kl.' HH:mm" if _is_danish() else "d MMM yyyy, HH:mm"
-    return format_datetime(value, pattern)
+    return _datetime_text(to_user_timezone(value), get_locale())
 
 
 def local_date(value: datetime | None) -> str:
     """`21. nov. 2026` (Danish) or `21 Nov 2026`; datetimes are first put in the configured zone."""
     if value is None:
         return ""
-    return format_date(value, "d. MMM yyyy" if _is_danish() else "d MMM yyyy")
+    return _date_text(value, get_locale())
 
 
 def due(value: datetime | None) -> str:
     """A deadline: day-based deadlines end at local midnight, shown as `21. mar. 2027 kl. 24:00`."""
     if value is None:
         return ""
-    local = to_user_timezone(value)
+    local, locale = to_user_timezone(value), get_locale()
     if (local.hour, local.minute, local.second) == (0, 0, 0):
-        day = local_date(local - timedelta(days=1))
-        return f"{day} kl. 24:00" if _is_danish() else f"{day}, 24:00"
-    return local_datetime(value)
+        day = _date_text(local - timedelta(days=1), locale)
+        return f"{day} kl. 24:00" if _is_danish(locale) else f"{day}, 24:00"
+    return _datetime_text(local, locale)
 
 
 def iso(value: datetime | None) -> str:
@@ -79,9 +106,15 @@ def deadline_status(due_at: datetime | None, now: datetime | None = None) -> str
     cal = calendar()
     if cal.is_overdue(now, due_at):
         return OVERDUE
-    if cal.is_at_risk(now, due_at):
+    if _next_working_day_end(cal, now) > due_at:  # cal.is_at_risk, now that it is not overdue
         return AT_RISK
     return None
+
+
+@lru_cache(maxsize=64)
+def _next_working_day_end(cal: DanishCalendar, now: datetime) -> datetime:
+    """The end of the next working day after `now`'s date: the same for every deadline of a request."""
+    return cal.add_working_days(now, 1)
 
 
 def time_left(due_at: datetime | None, unit: str | None = None, now: datetime | None = None) -> str:

@@ -1,6 +1,7 @@
 """Thin read helpers for the UI pages (no writes, no commits).
 
-The inbox needs filters the task service does not have (process, case reference); the case page
+The inbox reads its lists as plain rows with the process and case-reference filters, the markers
+of the cases shown and the members of the groups shown, each in one statement; the case page
 needs its timers, its tasks, the users involved and the latest risk assessment.
 """
 
@@ -11,7 +12,7 @@ from datetime import datetime
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.cases.models import Case
@@ -20,28 +21,67 @@ from engine.clock import Clock
 from engine.deadlines.models import CANCELLED as CANCELLED_TIMER
 from engine.deadlines.models import WAITING, Timer
 from engine.process_models.models import ProcessVersion
+from engine.tasks.listing import Filters, ViewPage, list_views
 from engine.tasks.models import CANCELLED, COMPLETED, Task
-from engine.tasks.service import TaskPage, list_tasks
-from engine.users.models import User
+from engine.users.models import Group, User, user_groups
 
 
 def inbox_tasks(
     session: Session, user: User, scope: str, *, process_key: str | None = None, reference: str | None = None,
     due_before: datetime | None = None, limit: int = 20, offset: int = 0,
-) -> TaskPage:
-    """READY tasks for one inbox list, filtered like the API's task list plus process and reference."""
-    return list_tasks(session, user, scope, due_before=due_before, limit=limit, offset=offset,
-                      process_key=process_key, reference=reference)
+) -> ViewPage:
+    """READY tasks for one inbox list as plain rows (engine.tasks.listing): the API's task list plus
+    the process and reference filters. Two statements: the count and the page."""
+    return list_views(session, user, scope, Filters(None, due_before, process_key, reference), limit, offset)
+
+
+# The risk level and acute flag of cases, by id (a list shows them beside each task).
+_MARKERS = select(Case.id, Case.risk_level, Case.acute).where(Case.id.in_(bindparam("ids", expanding=True)))
+
+
+def case_markers(session: Session, case_ids: set[UUID]) -> dict[UUID, tuple[str | None, bool | None]]:
+    """(risk level, acute flag) of these cases, in one statement; callers show them only where the
+    access rule does (need_to_know.listed_with_safe_contact)."""
+    if not case_ids:
+        return {}
+    rows = session.connection().execute(_MARKERS, {"ids": sorted(case_ids)})
+    return {case_id: (risk_level, acute) for case_id, risk_level, acute in rows}
+
+
+# Active users of some groups, by user name (whom a team lead may assign a task to).
+_MEMBERS = (select(Group.key, User.id, User.username)
+            .join(user_groups, user_groups.c.group_id == Group.id).join(User, User.id == user_groups.c.user_id)
+            .where(Group.key.in_(bindparam("groups", expanding=True)), User.active).order_by(User.username))
+
+
+def members_of(session: Session, groups: set[str]) -> dict[str, list]:
+    """The active users (rows with `id` and `username`) of each of `groups` that has any, by user
+    name: engine.users.service.group_members for many groups in one statement."""
+    members: dict[str, list] = {}
+    if groups:
+        for row in session.connection().execute(_MEMBERS, {"groups": sorted(groups)}):
+            members.setdefault(row.key, []).append(row)
+    return members
+
+
+def process_versions(session: Session) -> list[tuple[str, str, int]]:
+    """(key, name, version) of every deployed process version, newest version of a key first."""
+    rows = session.execute(select(ProcessVersion.key, ProcessVersion.name, ProcessVersion.version)
+                           .order_by(ProcessVersion.key, ProcessVersion.version.desc()))
+    return [tuple(row) for row in rows]
+
+
+def choices_of(versions: list[tuple[str, str, int]]) -> list[tuple[str, str]]:
+    """(key, name of the newest version) of each process in `versions` (process_versions), by name."""
+    newest: dict[str, str] = {}
+    for key, name, _version in versions:
+        newest.setdefault(key, name or key)
+    return sorted(newest.items(), key=lambda item: item[1].lower())
 
 
 def process_choices(session: Session) -> list[tuple[str, str]]:
     """(key, name of the newest version) of every deployed process, by name."""
-    rows = session.execute(select(ProcessVersion.key, ProcessVersion.name, ProcessVersion.version)
-                           .order_by(ProcessVersion.key, ProcessVersion.version.desc()))
-    newest: dict[str, str] = {}
-    for key, name, _version in rows:
-        newest.setdefault(key, name or key)
-    return sorted(newest.items(), key=lambda item: item[1].lower())
+    return choices_of(process_versions(session))
 
 
 def case_id_by_reference(session: Session, reference: str) -> UUID | None:
