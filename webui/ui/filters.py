@@ -88,7 +88,9 @@ def due(value: datetime | None) -> str:
         return ""
     local, locale = to_user_timezone(value), get_locale()
     if (local.hour, local.minute, local.second) == (0, 0, 0):
-        day = _date_text(local - timedelta(days=1), locale)
+        # The calendar day before, as a date: aware arithmetic keeps the offset, so on the night summer
+        # time begins a datetime a day back lands an hour earlier, on the day before that.
+        day = _date_text(local.date() - timedelta(days=1), locale)
         return f"{day} kl. 24:00" if _is_danish(locale) else f"{day}, 24:00"
     return _datetime_text(local, locale)
 
