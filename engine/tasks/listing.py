@@ -1,9 +1,12 @@
 """Task lists: READY tasks by due date (none last), then creation, paged on an index in that order.
 
-The page's ids come from the index ix_tasks_ready_order (state, (due_at IS NULL), due_at,
-created_at, id), so only the page's rows are joined to their case, process, holder and safe
-contact, never every READY row before the page is cut. The statements are built once per shape
-of the filters (scope, and which optional filters are given).
+The page's ids come from an index in list order, ix_tasks_ready_order (state, (due_at IS NULL),
+due_at, created_at, id) or, for the candidates of a user with one group, that group's range of
+ix_tasks_ready_holder_group (state, assignee_id, candidate_group, then the same order), so only the
+page's rows are joined to their case, process, holder and safe contact, never every READY row
+before the page is cut. The counts of "mine" and "candidate" read ix_tasks_ready_holder_group
+alone. The statements are built once per shape of the filters (scope, which optional filters are
+given, one group or several).
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from os import urandom
+from time import time_ns
 from typing import Any
 from uuid import UUID
 
@@ -36,6 +41,9 @@ from engine.users.models import User
 SCOPES = ("mine", "candidate", "all")
 # NULL due dates sort last on both databases; the same expressions as the index.
 ORDER = (TASKS.c.due_at.is_(None), TASKS.c.due_at, TASKS.c.created_at, TASKS.c.id)
+# Which optional filters are given (case, due before, process, reference), and whether the user
+# has exactly one group (then the candidate list is one range of ix_tasks_ready_holder_group).
+Shape = tuple[bool, bool, bool, bool, bool]
 
 
 @dataclass(frozen=True)
@@ -64,13 +72,15 @@ def check_scope(user: User, scope: str) -> None:
         raise PermissionDenied("only team leads and administrators may list all tasks")
 
 
-def _conditions(scope: str, shape: tuple[bool, bool, bool, bool]) -> list[Any]:
-    has_case, has_due, has_process, has_reference = shape
+def _conditions(scope: str, shape: Shape) -> list[Any]:
+    has_case, has_due, has_process, has_reference, one_group = shape
     where = [TASKS.c.state == READY]
     if scope == "mine":
         where.append(TASKS.c.assignee_id == bindparam("user_id"))
     elif scope == "candidate":
-        where += [TASKS.c.assignee_id.is_(None), TASKS.c.candidate_group.in_(bindparam("groups", expanding=True))]
+        group = (TASKS.c.candidate_group == bindparam("group") if one_group
+                 else TASKS.c.candidate_group.in_(bindparam("groups", expanding=True)))
+        where += [TASKS.c.assignee_id.is_(None), group]
     if has_case:
         where.append(TASKS.c.case_id == bindparam("case_id"))
     if has_process:
@@ -84,54 +94,74 @@ def _conditions(scope: str, shape: tuple[bool, bool, bool, bool]) -> list[Any]:
     return where
 
 
+def _page_order(scope: str, shape: Shape) -> tuple[Any, ...]:
+    # One group's candidates are cut on ix_tasks_ready_holder_group (state, assignee_id,
+    # candidate_group, then list order). PostgreSQL takes `assignee_id IS NULL` for no constant, so
+    # the page orders by the holder first (NULL on every row: the same order) to match the index.
+    return (TASKS.c.assignee_id, *ORDER) if scope == "candidate" and shape[-1] else ORDER
+
+
 @lru_cache(maxsize=64)
-def statements(scope: str, shape: tuple[bool, bool, bool, bool]) -> tuple[Any, Any, Any]:
-    """(count, page ids, page rows) for a scope and a shape of the filters, built once."""
+def statements(scope: str, shape: Shape) -> tuple[Any, Any, Any]:
+    """(count, page ids, page rows) for a scope and a shape of the filters, built once; each page
+    row ends with the count (a subquery run once), so a page that has rows takes one statement."""
     where = _conditions(scope, shape)
     count = select(func.count()).select_from(TASKS).where(*where)
-    ids = (select(TASKS.c.id).where(*where).order_by(*ORDER)
+    ids = (select(TASKS.c.id).where(*where).order_by(*_page_order(scope, shape))
            .limit(bindparam("limit")).offset(bindparam("offset")).subquery("page"))
-    rows = (select(*view_columns(), *contact_columns())
+    total = count.correlate(None).scalar_subquery().label("total")  # never the outer row's task
+    rows = (select(*view_columns(), *contact_columns(), total)
             .select_from(viewed(ids.join(TASKS, TASKS.c.id == ids.c.id))).order_by(*ORDER))
     return count, select(ids.c.id), rows
 
 
 def _params(user: User, filters: Filters, limit: int, offset: int) -> dict[str, Any]:
-    return {"user_id": user.id, "groups": sorted(user.group_keys), "case_id": filters.case_id,
+    groups = sorted(user.group_keys)
+    return {"user_id": user.id, "groups": groups, "group": groups[0] if groups else None, "case_id": filters.case_id,
             "due_before": filters.due_before, "process_key": filters.process_key, "reference": filters.reference,
             "limit": limit, "offset": offset}
 
 
-def _shape(filters: Filters) -> tuple[bool, bool, bool, bool]:
+def _shape(user: User, filters: Filters) -> Shape:
     return (filters.case_id is not None, filters.due_before is not None, bool(filters.process_key),
-            bool(filters.reference))
+            bool(filters.reference), len(user.group_keys) == 1)
 
 
 def count_tasks(session: Session, user: User, scope: str, filters: Filters) -> int:
     """How many READY tasks the list has."""
-    count, _ids, _rows = statements(scope, _shape(filters))
+    count, _ids, _rows = statements(scope, _shape(user, filters))
     return session.connection().execute(count, _params(user, filters, 0, 0)).scalar_one()
 
 
 def page_ids(session: Session, user: User, scope: str, filters: Filters, limit: int, offset: int) -> list[UUID]:
     """The ids of one page of the list, in its order."""
-    _count, ids, _rows = statements(scope, _shape(filters))
+    _count, ids, _rows = statements(scope, _shape(user, filters))
     return list(session.connection().execute(ids, _params(user, filters, limit, offset)).scalars())
 
 
 def list_views(session: Session, user: User, scope: str = "candidate", filters: Filters = Filters(),
                limit: int = 50, offset: int = 0) -> ViewPage:
     """One page of READY tasks: the user's own (mine), their groups' unclaimed ones (candidate), or
-    all (team leads and administrators); each with its case's safe contact. Two statements."""
+    all (team leads and administrators); each with its case's safe contact. One statement, and
+    the count on its own only when the page is empty."""
     check_scope(user, scope)
-    count, _ids, rows = statements(scope, _shape(filters))
+    count, _ids, rows = statements(scope, _shape(user, filters))
     conn, params = session.connection(), _params(user, filters, limit, offset)
-    total = conn.execute(count, params).scalar_one()
-    items = [listed(row) for row in conn.execute(rows, params)] if total else []
-    return ViewPage(items, total)
+    found = conn.execute(rows, params).all()
+    total = found[0][-1] if found else conn.execute(count, params).scalar_one()
+    return ViewPage([listed(row) for row in found], total)
 
 
 _LOG = insert(CaseAccess.__table__)
+
+
+def log_id() -> UUID:
+    """A time-ordered UUID (version 7, RFC 9562: Unix milliseconds, then random bits) for an
+    access-log row. A list logs up to a page of rows at once: with random ids each landed on its
+    own page of the log's primary-key index, and SQLite's periodic WAL checkpoint of all those
+    pages was the slowest list requests; time-ordered ids share the index's last page."""
+    value = (time_ns() // 1_000_000) << 80 | int.from_bytes(urandom(10), "big")
+    return UUID(int=value & ~(0xF << 76) & ~(0x3 << 62) | 0x7 << 76 | 0x2 << 62)  # version 7, RFC variant
 
 
 def log_listed(session: Session, user: User, purposes: dict[UUID, str], channel: str = "api") -> None:
@@ -140,6 +170,7 @@ def log_listed(session: Session, user: User, purposes: dict[UUID, str], channel:
     if not purposes:
         return
     session.connection().execute(_LOG, [
-        {"case_id": case_id, "user_id": user.id, "username": user.username, "kind": READ_SAFE_CONTACT,
-         "channel": channel, "purpose": purpose, "reason": None} for case_id, purpose in purposes.items()])
+        {"id": log_id(), "case_id": case_id, "user_id": user.id, "username": user.username,
+         "kind": READ_SAFE_CONTACT, "channel": channel, "purpose": purpose, "reason": None}
+        for case_id, purpose in purposes.items()])
     session.commit()

@@ -23,7 +23,10 @@ class Task(Base):
     __tablename__ = "tasks"
     __table_args__ = (
         Index("ix_tasks_state_candidate_group_due_at", "state", "candidate_group", "due_at"),
-        Index("ix_tasks_state_assignee_id_due_at", "state", "assignee_id", "due_at"),
+        # Who holds it, its group, then list order (migration 0025): the "mine" and "candidate"
+        # counts read the index alone, and a group's candidate page is cut on it in list order.
+        Index("ix_tasks_ready_holder_group", "state", "assignee_id", "candidate_group", text("(due_at IS NULL)"),
+              "due_at", "created_at", "id"),
         Index("ix_tasks_case_id_state", "case_id", "state"),
         # The worker's reminder sweep: READY tasks by deadline, whatever their group or holder.
         Index("ix_tasks_state_due_at", "state", "due_at"),

@@ -68,10 +68,10 @@ def list_tasks() -> ResponseReturnValue:
     page = listing.list_views(session, user, query["scope"], listing.Filters(query["case_id"], query["due_before"]),
                               limit=query["per_page"], offset=(query["page"] - 1) * query["per_page"])
     # Safe contact is shown only where the rule shows it, and each case's instructions read is logged.
-    items, purposes = [], {}
+    items, purposes, at = [], {}, now()
     for task in page.items:
         shown = listed_with_safe_contact(user, task)
-        items.append(task_json(task, shown, now()))
+        items.append(task_json(task, shown, at))
         if shown:
             purposes[task.case_id] = listing_purpose(user, task)
     listing.log_listed(session, user, purposes)
