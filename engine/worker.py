@@ -1,5 +1,6 @@
-"""The background worker: one APScheduler running the timer sweep, the reminder sweep and the
-outbox sender every few seconds, and retention (docs/retention.md) once a day."""
+"""The background worker: one APScheduler running the timer sweep, the reminder sweep, the outbox
+sender and (SQLite) the write-ahead log's checkpoint every few seconds, and retention
+(docs/retention.md) once a day."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine import notifications
 from engine.cases.retention import run_retention
 from engine.config import Settings
+from engine.db import checkpoint
 from engine.deadlines.worker import sweep
 from engine.notifications import reminders
 from engine.notifications.outbox import send_pending
@@ -41,6 +43,11 @@ def _outbox(factory: sessionmaker[Session], settings: Settings) -> None:
     _guarded("outbox", send_pending, factory, settings)
 
 
+def _checkpoint(factory: sessionmaker[Session]) -> None:
+    # Here rather than in some request's commit (engine.db.WAL_BACKSTOP_PAGES).
+    _guarded("checkpoint", checkpoint, factory.kw["bind"])
+
+
 def _retention(factory: sessionmaker[Session], settings: Settings) -> None:
     def job() -> None:
         with factory() as session:
@@ -56,7 +63,8 @@ def start_worker(factory: sessionmaker[Session], settings: Settings, blocking: b
     scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone=UTC)
     jobs = (("timers", _timers, [factory, settings.worker_batch_size]),
             ("reminders", _reminders, [factory, settings]),
-            ("outbox", _outbox, [factory, settings]))
+            ("outbox", _outbox, [factory, settings]),
+            ("checkpoint", _checkpoint, [factory]))
     for job_id, job, args in jobs:
         scheduler.add_job(
             job, "interval", seconds=settings.worker_interval_seconds, args=args, id=job_id, max_instances=1,
@@ -65,6 +73,7 @@ def start_worker(factory: sessionmaker[Session], settings: Settings, blocking: b
     # Once a day, first when the worker starts (a worker restarted every night still runs it).
     scheduler.add_job(_retention, "interval", days=1, args=[factory, settings], id="retention", max_instances=1,
                       coalesce=True, next_run_time=datetime.now(UTC), misfire_grace_time=None)
-    log.info("worker: timers, reminders and outbox every %s s, retention daily", settings.worker_interval_seconds)
+    log.info("worker: timers, reminders, outbox and checkpoint every %s s, retention daily",
+             settings.worker_interval_seconds)
     scheduler.start()
     return scheduler
