@@ -62,3 +62,41 @@ def test_the_user_is_a_loaded_object_of_the_session(db_session, tokens):
     db_session.commit()
     db_session.expunge_all()
     assert db_session.scalar(select(User.full_name).where(User.username == "anna")) == "Anna Hansen"
+
+
+
+PREPARE = """
+from engine.db import make_engine, make_session_factory
+from engine.migrate import upgrade
+from engine.users.service import create_token, create_user
+engine = make_engine("{url}")
+upgrade(engine)
+with make_session_factory(engine)() as session:
+    create_user(session, "first", "first@example.invalid", ["modtagerteam"])
+    print(create_token(session, "first"))
+"""
+FIRST_REQUEST = """
+from engine.config import Settings
+from engine.users.models import User
+from webui import create_app
+app = create_app(Settings.from_env({{"CASEPATH_ENV": "testing", "DATABASE_URL": "{url}"}}))
+assert not User.__mapper__.configured, "the mappers are configured already: this would prove nothing"
+answer = app.test_client().get("/api/v1/me", headers={{"Authorization": "Bearer {token}"}})
+print(answer.status_code, answer.get_json().get("username"))
+"""
+
+
+def test_a_fresh_process_answers_its_first_api_request(tmp_path):
+    # A new web process (a gunicorn worker) may get an API request before any query configured the
+    # ORM mappers; the token's user is built as loaded all the same.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root, url = Path(__file__).resolve().parents[2], f"sqlite:///{tmp_path}/fresh.db"
+    prepared = subprocess.run([sys.executable, "-c", PREPARE.format(url=url)], cwd=root, capture_output=True,
+                              text=True, check=True)
+    token = prepared.stdout.strip().splitlines()[-1]
+    first = subprocess.run([sys.executable, "-c", FIRST_REQUEST.format(url=url, token=token)], cwd=root,
+                           capture_output=True, text=True)
+    assert first.stdout.strip() == "200 first", first.stderr[-2000:]

@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import g, request
 from sqlalchemy import Row, bindparam, select, update
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session, configure_mappers, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 from engine.users.models import ApiToken, Group, User, user_groups
@@ -94,6 +94,7 @@ def _attached_user(session: Session, rows: Sequence[Row]) -> User:
 
 
 def _loaded(cls: type, values: dict[str, Any]) -> Any:
+    configure_mappers()  # a fresh process's first request may come before any query configured them
     instance = cls.__mapper__.class_manager.new_instance()  # type: ignore[attr-defined]
     instance_state(instance).dict.update(values)  # what a query's loader does with a row
     return instance
