@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from os import urandom
-from time import time_ns
 from typing import Any
 from uuid import UUID
 
@@ -155,22 +153,13 @@ def list_views(session: Session, user: User, scope: str = "candidate", filters: 
 _LOG = insert(CaseAccess.__table__)
 
 
-def log_id() -> UUID:
-    """A time-ordered UUID (version 7, RFC 9562: Unix milliseconds, then random bits) for an
-    access-log row. A list logs up to a page of rows at once: with random ids each landed on its
-    own page of the log's primary-key index, and SQLite's periodic WAL checkpoint of all those
-    pages was the slowest list requests; time-ordered ids share the index's last page."""
-    value = (time_ns() // 1_000_000) << 80 | int.from_bytes(urandom(10), "big")
-    return UUID(int=value & ~(0xF << 76) & ~(0x3 << 62) | 0x7 << 76 | 0x2 << 62)  # version 7, RFC variant
-
-
 def log_listed(session: Session, user: User, purposes: dict[UUID, str], channel: str = "api") -> None:
     """Log that a list showed these cases' safe-contact instructions, one row per case with its
     purpose (engine.cases.access.log_access, in one statement); commit."""
     if not purposes:
         return
     session.connection().execute(_LOG, [
-        {"id": log_id(), "case_id": case_id, "user_id": user.id, "username": user.username,
-         "kind": READ_SAFE_CONTACT, "channel": channel, "purpose": purpose, "reason": None}
+        {"case_id": case_id, "user_id": user.id, "username": user.username, "kind": READ_SAFE_CONTACT,
+         "channel": channel, "purpose": purpose, "reason": None}
         for case_id, purpose in purposes.items()])
     session.commit()

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import insert, select
 
+from engine.cases import access
 from engine.cases.models import Case
 from engine.process_models.models import ProcessVersion
 from engine.process_models.service import deploy
@@ -70,9 +71,24 @@ def test_every_page_of_every_scope_is_in_list_order(db_session, tasks, groups):
             assert ([task.id for task in page.items], page.total) == (expected[offset:offset + 7], len(expected))
 
 
-def test_access_log_ids_of_a_list_are_version_7_uuids_in_time_order(monkeypatch):
+def test_access_log_ids_are_version_7_uuids_in_time_order(monkeypatch):
     clock = iter(range(1_700_000_000_000_000_000, 1_700_000_000_100_000_000, 1_000_000))  # 1 ms apart
-    monkeypatch.setattr(listing, "time_ns", lambda: next(clock))
-    ids = [listing.log_id() for _ in range(20)]
+    monkeypatch.setattr(access, "time_ns", lambda: next(clock))
+    ids = [access.log_id() for _ in range(20)]
     assert all(i.version == 7 and i.variant == uuid.RFC_4122 for i in ids)
     assert ids == sorted(ids) == sorted(ids, key=str) and len(set(ids)) == 20
+
+
+def test_a_lists_access_log_rows_get_time_ordered_ids(db_session):
+    from engine.cases.access import CaseAccess
+
+    user = create_user(db_session, "logger", "logger@example.invalid", ["modtagerteam"])
+    deploy(db_session, (Path(__file__).resolve().parents[2] / "data" / "three_tasks.bpmn").read_bytes(), actor=None)
+    version_id = db_session.scalar(select(ProcessVersion.id).where(ProcessVersion.key == "three_tasks"))
+    cases = [{"id": uuid.uuid4(), "reference": f"2026-9{n:05d}", "process_version_id": version_id,
+              "status": "open", "opened_at": datetime(2026, 11, 23, tzinfo=UTC),
+              "updated_at": datetime(2026, 11, 23, tzinfo=UTC), "lock_version": 1} for n in range(3)]
+    db_session.execute(insert(Case.__table__), cases)
+    listing.log_listed(db_session, user, {case["id"]: "task" for case in cases})
+    ids = db_session.scalars(select(CaseAccess.id).where(CaseAccess.user_id == user.id)).all()
+    assert len(ids) == 3 and all(i.version == 7 for i in ids)
