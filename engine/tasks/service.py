@@ -1,19 +1,16 @@
 """Listing, claiming, assigning and completing user tasks.
 
 The task actions and the completion are in engine.tasks.actions and engine.tasks.completion (the
-hot path, on SQLAlchemy Core); this module keeps the ORM-facing reads: a task with its form, and
-task lists of ORM rows for the pages.
+hot path, on SQLAlchemy Core); this module keeps the ORM-facing reads: a task with its form. Task
+lists are engine.tasks.listing's.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, defaultload
+from sqlalchemy.orm import Session
 
 from engine.cases.need_to_know import Access, access_to, may_open_task
 from engine.cases.owner import with_owner_choices
@@ -25,47 +22,12 @@ from engine.forms.service import form_schema, pinned_forms
 from engine.process_models.models import ProcessVersion
 from engine.tasks.actions import assign, claim, unclaim
 from engine.tasks.completion import complete
-from engine.tasks.listing import SCOPES, Filters, check_scope, count_tasks, page_ids
+from engine.tasks.listing import SCOPES
 from engine.tasks.models import Task
 from engine.users.models import User
 
-__all__ = ["SCOPES", "TaskPage", "assign", "claim", "complete", "get_task", "list_tasks", "task_form",
+__all__ = ["SCOPES", "assign", "claim", "complete", "get_task", "task_form",
            "task_properties", "task_with_access", "unclaim"]
-
-
-@dataclass(frozen=True)
-class TaskPage:
-    """One page of a task list and the total number of matches."""
-
-    items: list[Task]
-    total: int
-
-
-def list_tasks(
-    session: Session,
-    user: User,
-    scope: str = "candidate",
-    case_id: UUID | None = None,
-    due_before: datetime | None = None,
-    limit: int = 50,
-    offset: int = 0,
-    *,
-    process_key: str | None = None,
-    reference: str | None = None,
-) -> TaskPage:
-    """READY tasks: the user's own (mine), their groups' unclaimed ones (candidate), or all.
-
-    Optional filters: a case, a due limit, a process key, a case reference. The page is cut on the
-    task-list index (engine.tasks.listing); only its rows are loaded, with their case and holder.
-    """
-    check_scope(user, scope)
-    filters = Filters(case_id, due_before, process_key, reference)
-    total = count_tasks(session, user, scope, filters)
-    ids = page_ids(session, user, scope, filters, limit, offset) if total else []
-    # The page's rows with their case and holder (Task's joined loads), not the holders' groups.
-    query = select(Task).where(Task.id.in_(ids)).options(defaultload(Task.assignee).lazyload(User.groups))
-    rows = {task.id: task for task in session.scalars(query)} if ids else {}
-    return TaskPage(items=[rows[task_id] for task_id in ids if task_id in rows], total=total)
 
 
 def get_task(session: Session, task_id: UUID, user: User, clock: Clock = system_clock) -> Task:

@@ -10,6 +10,7 @@ import pytest
 from engine.cases.access import access_log
 from engine.consent.service import list_consents
 from engine.tasks import service as tasks
+from engine.tasks.listing import list_views
 from tests.ui.helpers import deploy_test_diagram, login, make_user, open_notification, post, text
 
 ASSESS = "Vurdér underretningen inden for 24 timer"
@@ -98,7 +99,7 @@ def test_task_page_form_errors_and_completion(client, db_session, people):
     assert "Opgaven er ikke længere åben (Udført)." in closed and 'name="decision"' not in closed
     again = post(client, f"/opgaver/{task.id}", {"decision": "forward"}, follow_redirects=True)
     assert "Opgaven er ikke længere åben." in text(again)
-    ready = tasks.list_tasks(db_session, people["lead"], scope="candidate").items
+    ready = list_views(db_session, people["lead"], "candidate").items
     assert [t.name for t in ready] == ["Fordel sagen til en rådgiver"]
 
 
@@ -220,7 +221,7 @@ def test_new_referral(client, db_session, people):
     assert created.status_code == 302 and created.headers["Location"].startswith("/sager/")
     page = text(client.get(created.headers["Location"]))
     assert "er oprettet." in page and ASSESS in page
-    ready = tasks.list_tasks(db_session, people["reception"], scope="candidate").items
+    ready = list_views(db_session, people["reception"], "candidate").items
     # received_at went to open_case with Copenhagen's offset (+01:00 in January): due 24 hours later
     assert [t.due_at for t in ready] == [datetime(2026, 1, 6, 8, 15, tzinfo=UTC)]
 
@@ -242,7 +243,7 @@ def test_an_adult_referral_uses_the_deployed_start_form(client, db_session, peop
     assert bad.status_code == 422 and "Vælg en af mulighederne." in text(bad)
     created = post(client, "/sager/ny/voksen", {"received_at": "2026-01-05T09:15", "source": "job_centre"})
     assert created.status_code == 302
-    ready = tasks.list_tasks(db_session, people["reception"], scope="candidate").items
+    ready = list_views(db_session, people["reception"], "candidate").items
     assert [t.name for t in ready] == ["Visitér henvendelsen"]
 
 
