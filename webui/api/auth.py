@@ -83,6 +83,7 @@ def user_by_token(session: Session, token: str, now: datetime) -> User | None:
 def _attached_user(session: Session, rows: Sequence[Row]) -> User:
     """The user (and groups) of the lookup's rows as ORM objects in `session`, as if loaded by a query:
     their values set as loaded (no change history, no attribute events), then attached."""
+    configure_mappers()  # a fresh process's first request may come before any query configured them
     groups = [_loaded(Group, {"id": row.group_id, "key": row.group_key, "name": row.group_name})
               for row in rows if row.group_id]
     user = _loaded(User, {key: getattr(rows[0], key) for key in _USER_COLUMNS})
@@ -94,7 +95,6 @@ def _attached_user(session: Session, rows: Sequence[Row]) -> User:
 
 
 def _loaded(cls: type, values: dict[str, Any]) -> Any:
-    configure_mappers()  # a fresh process's first request may come before any query configured them
     instance = cls.__mapper__.class_manager.new_instance()  # type: ignore[attr-defined]
     instance_state(instance).dict.update(values)  # what a query's loader does with a row
     return instance
